@@ -1,0 +1,152 @@
+"""Scoring one answer against its gold question, and summarising a run."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from eval.questions import Fact, Question
+
+
+def normalize(text: str) -> str:
+    """Lower case, plain quotes and dashes, single spaces: how facts are matched."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[‘’`´]", "'", text)
+    text = re.sub(r"[“”]", '"', text)
+    text = re.sub(r"[‐‑‒–—]", "-", text)
+    return " ".join(text.split())
+
+
+def fact_found(fact: Fact, text: str) -> bool:
+    aliases = [fact] if isinstance(fact, str) else fact
+    haystack = normalize(text)
+    return any(normalize(alias) in haystack for alias in aliases)
+
+
+@dataclass
+class Outcome:
+    """How one question went."""
+
+    id: str
+    question: str
+    kind: str
+    answerable: bool
+    text: str
+    abstained: bool
+    latency_ms: float
+    facts_found: int
+    facts_total: int
+    source_ranking: list[str]
+    gold_sources: list[str]
+    citations: list[dict[str, object]]
+    citations_exact: int
+    conversation: str | None = None
+    turn: int = 1
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def correct(self) -> bool:
+        """Answerable: all facts and no abstention. Unanswerable: an abstention."""
+        if not self.answerable:
+            return self.abstained
+        return not self.abstained and self.facts_found == self.facts_total
+
+    @property
+    def gold_rank(self) -> int | None:
+        gold = {PurePath(s).name for s in self.gold_sources}
+        for rank, source in enumerate(self.source_ranking, start=1):
+            if PurePath(source).name in gold:
+                return rank
+        return None
+
+
+def score_outcome(
+    question: Question,
+    *,
+    text: str,
+    abstained: bool,
+    latency_ms: float,
+    source_ranking: list[str],
+    citations: list[dict[str, object]],
+    citations_exact: int,
+) -> Outcome:
+    found = sum(fact_found(f, text) for f in question.answers)
+    outcome = Outcome(
+        id=question.id,
+        question=question.question,
+        kind=question.kind,
+        answerable=question.answerable,
+        text=text,
+        abstained=abstained,
+        latency_ms=latency_ms,
+        facts_found=found,
+        facts_total=len(question.answers),
+        source_ranking=source_ranking,
+        gold_sources=question.sources,
+        citations=citations,
+        citations_exact=citations_exact,
+        conversation=question.conversation,
+        turn=question.turn,
+    )
+    outcome.notes = explain(outcome, question)
+    return outcome
+
+
+def explain(outcome: Outcome, question: Question) -> list[str]:
+    """Why a question failed, in words a reader of the report can act on."""
+    notes = []
+    if outcome.answerable and outcome.abstained:
+        notes.append("abstained on an answerable question")
+    if not outcome.answerable and not outcome.abstained:
+        notes.append("answered a question the documents cannot answer")
+    if outcome.answerable and not outcome.abstained:
+        missing = [f for f in question.answers if not fact_found(f, outcome.text)]
+        notes.extend(f"missing fact: {m if isinstance(m, str) else ' | '.join(m)}" for m in missing)
+    if outcome.citations_exact < len(outcome.citations):
+        notes.append("a citation's quote does not match its file span")
+    return notes
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolated percentile (as numpy's default) of a non-empty sequence."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _share(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def summarize(outcomes: Sequence[Outcome]) -> dict[str, float | int | None]:
+    """The headline figures of a run."""
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    ranks = [o.gold_rank for o in answerable]
+    citations = sum(len(o.citations) for o in outcomes)
+    latencies = [o.latency_ms for o in outcomes]
+    words = [len(o.text.split()) for o in outcomes if not o.abstained]
+    return {
+        "questions": len(outcomes),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "fact_recall": _share(sum(o.correct for o in answerable), len(answerable)),
+        "source_hit_at_1": _share(sum(r == 1 for r in ranks), len(ranks)),
+        "source_hit_at_3": _share(sum(r is not None and r <= 3 for r in ranks), len(ranks)),
+        "mrr": round(sum(1 / r for r in ranks if r) / len(ranks), 4) if ranks else None,
+        "abstention_recall": _share(sum(o.abstained for o in unanswerable), len(unanswerable)),
+        "false_abstention_rate": _share(sum(o.abstained for o in answerable), len(answerable)),
+        "citation_exactness": _share(sum(o.citations_exact for o in outcomes), citations),
+        "citations": citations,
+        "accuracy": _share(sum(o.correct for o in outcomes), len(outcomes)),
+        "median_answer_words": percentile(words, 50) if words else None,
+        "latency_p50_ms": round(percentile(latencies, 50), 1),
+        "latency_p95_ms": round(percentile(latencies, 95), 1),
+    }

@@ -1,0 +1,125 @@
+"""Hybrid retrieval: dense search in Chroma and BM25 keyword search, fused by rank."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from rag.text import DATE_PATTERN, NAME_PATTERN, NUMBER_PATTERN, content_terms
+from rag.types import Passage
+from store.chroma_store import ChunkStore
+from store.embedder import Embedder
+from store.types import Chunk
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetrievalOptions:
+    candidates: int = 30
+    hybrid: bool = True
+    rrf_k: int = 60
+
+
+def fuse_rankings(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion (Cormack et al., 2009): sum of 1 / (k + rank) over rankings.
+
+    Written out rather than taken from llama-index's QueryFusionRetriever because that one
+    keeps only the fused score, and each passage here also reports its rank in each list.
+    """
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def question_anchors(question: str) -> list[str]:
+    """Numbers, dates and names in the question: a passage naming them is a better bet."""
+    found = [m.group().lower() for m in NUMBER_PATTERN.finditer(question)]
+    found += [m.group().lower() for m in DATE_PATTERN.finditer(question)]
+    found += [m.group().lower() for m in NAME_PATTERN.finditer(question) if m.start() > 0]
+    return sorted({a.strip() for a in found if len(a.strip()) > 1})
+
+
+class KeywordIndex:
+    """BM25 over the stored chunks (llama-index's BM25Retriever, built in memory)."""
+
+    def __init__(self, chunks: list[Chunk], top_k: int) -> None:
+        from llama_index.core.schema import BaseNode, TextNode
+        from llama_index.retrievers.bm25 import BM25Retriever
+
+        self._chunks = {c.chunk_id: c for c in chunks}
+        self._document_frequency = Counter(t for c in chunks for t in set(content_terms(c.text)))
+        nodes: list[BaseNode] = [TextNode(id_=c.chunk_id, text=c.text) for c in chunks]
+        self._retriever = (
+            BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(top_k, len(nodes)))
+            if nodes
+            else None
+        )
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency over chunks; a term no chunk holds weighs the most."""
+        total = len(self._chunks)
+        return math.log((total + 1) / (self._document_frequency.get(term, 0) + 0.5))
+
+    def search(self, question: str) -> list[tuple[Chunk, float]]:
+        if self._retriever is None:
+            return []
+        hits = self._retriever.retrieve(question)
+        return [(self._chunks[h.node.node_id], float(h.score or 0.0)) for h in hits if h.score]
+
+
+class HybridRetriever:
+    """Dense + keyword retrieval over one ``ChunkStore``, explainable rank by rank."""
+
+    def __init__(self, store: ChunkStore, embedder: Embedder, options: RetrievalOptions) -> None:
+        self._store = store
+        self._embedder = embedder
+        self._options = options
+        self._keyword: KeywordIndex | None = None
+
+    def refresh(self) -> None:
+        """Forget the keyword index; it is rebuilt from the store on the next question."""
+        self._keyword = None
+
+    def idf(self, term: str) -> float:
+        return self._keyword_index().idf(term)
+
+    def _keyword_index(self) -> KeywordIndex:
+        if self._keyword is None:
+            self._keyword = KeywordIndex(self._store.all_chunks(), self._options.candidates)
+        return self._keyword
+
+    def retrieve(self, question: str, limit: int) -> list[Passage]:
+        """The ``limit`` best passages for ``question``, best first."""
+        vector = self._embedder.embed([question])[0]
+        dense = self._store.nearest(vector, self._options.candidates)
+        keyword = self._keyword_index().search(question) if self._options.hybrid else []
+        chunks = {c.chunk_id: c for c, _ in dense} | {c.chunk_id: c for c, _ in keyword}
+        similarity = {c.chunk_id: s for c, s in dense}
+        missing = [i for i in chunks if i not in similarity]
+        for chunk_id, stored in self._store.vectors(missing).items():
+            similarity[chunk_id] = sum(a * b for a, b in zip(vector, stored, strict=False))
+        dense_ids = [c.chunk_id for c, _ in dense]
+        keyword_ids = [c.chunk_id for c, _ in keyword]
+        fused = fuse_rankings([dense_ids, keyword_ids], self._options.rrf_k)
+        boost = 1.0 / (self._options.rrf_k + 1)
+        anchors = question_anchors(question)
+        for chunk_id, chunk in chunks.items():
+            text = chunk.text.lower()
+            if anchors:
+                fused[chunk_id] += boost * sum(a in text for a in anchors) / len(anchors)
+        ranked = sorted(chunks, key=lambda i: fused[i], reverse=True)[:limit]
+        return [
+            Passage(
+                chunk=chunks[i],
+                fused_score=fused[i],
+                similarity=similarity.get(i, 0.0),
+                dense_rank=dense_ids.index(i) + 1 if i in dense_ids else None,
+                keyword_rank=keyword_ids.index(i) + 1 if i in keyword_ids else None,
+            )
+            for i in ranked
+        ]

@@ -1,0 +1,67 @@
+"""One settings object, read from citeqa.toml and CITEQA_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from store.errors import SettingsError
+
+
+class Settings(BaseSettings):
+    """Everything a user can tune. Precedence: arguments > CITEQA_* variables > citeqa.toml."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CITEQA_", toml_file="citeqa.toml", extra="forbid", validate_assignment=True
+    )
+
+    store: Path = Field(Path(".citeqa"), description="Folder of the embedded Chroma store.")
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (e.g. http://127.0.0.1:8000); overrides store."
+    )
+    collection: str = Field("citeqa", description="Chroma collection name.")
+    embed_model_path: Path | None = Field(
+        None, description="Folder of a sentence-transformers model; default: the bundled MiniLM."
+    )
+    max_chunk_tokens: int = Field(200, ge=16, le=256, description="Token limit per chunk.")
+    window: int = Field(1, ge=0, le=5, description="Sentences of context on each side.")
+    candidates: int = Field(30, ge=1, le=500, description="Hits taken from each retriever.")
+    top_k: int = Field(6, ge=1, le=50, description="Passages handed to the answerer.")
+    hybrid: bool = Field(True, description="Fuse BM25 keyword search with dense search.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    max_answer_sentences: int = Field(2, ge=1, le=5, description="Sentences quoted per answer.")
+    abstain_threshold: float = Field(
+        0.42,
+        ge=0.0,
+        le=1.0,
+        description="Evidence score below which the answer is 'the documents do not say'.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with ``overrides`` on top; invalid values raise one-line ``SettingsError``."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise SettingsError(f"invalid setting '{field}': {first['msg']}") from error

@@ -1,0 +1,182 @@
+"""Words, numbers, dates and names in questions and sentences (English news text)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Function words and question words: they say nothing about which passage answers.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "done",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "also",
+        "any",
+        "all",
+        "some",
+        "such",
+        "other",
+        "more",
+        "most",
+        "much",
+        "many",
+        "very",
+        "just",
+        "only",
+        "own",
+        "same",
+        "should",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "up",
+        "down",
+        "out",
+        "over",
+        "under",
+        "again",
+        "further",
+        "once",
+        "here",
+        "both",
+        "each",
+        "few",
+        "nor",
+        "not",
+        "no",
+        "too",
+        "s",
+        "t",
+        "don",
+        "now",
+        "tell",
+        "me",
+        "please",
+        "give",
+        "say",
+        "said",
+        "says",
+        "according",
+    ]
+)
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+DATE_PATTERN = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}} (?:{_MONTHS})"
+    rf"(?: \d{{4}})?|(?:on |last |next )?(?:{_WEEKDAYS})|(?:yesterday|today|tomorrow)|"
+    rf"(?:19|20)\d\d|\d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)"
+    rf"(?: (?:to|and|-) \d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.))?)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    "fifty|hundred|thousand|million|billion|dozens?|several|hundreds|thousands"
+)
+NUMBER_PATTERN = re.compile(
+    rf"\b(?:(?:more|less|fewer) than |over |about |nearly |almost |some |at least )?"
+    rf"(?:\d[\d,.]*(?: (?:million|billion|thousand))?|(?:{_NUMBER_WORDS})(?:-\w+)?)"
+    rf"(?:[- ](?:hour|day|week|month|year|km|kilometer|mile|percent|%)s?)?\b",
+    re.IGNORECASE,
+)
+# Runs of capitalised words (allowing "of", "the", "de", "al" inside) such as
+# "Doctors Without Borders", "Staffan de Mistura", "Jabhat al-Nusra".
+NAME_PATTERN = re.compile(
+    r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|the|de|al|al-|for|and|bin|von|van|du|la)\s+)*[A-Z][\w’'-]*)*"
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word.lower()))  # type: ignore[attr-defined]
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (possessives and curly apostrophes dropped)."""
+    return [re.sub(r"['’]s?$", "", w.lower()) for w in _TOKEN.findall(text)]
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed words that are not stopwords, in order (duplicates kept)."""
+    return [stem(w) for w in words(text) if (w not in STOPWORDS and len(w) > 1) or w.isdigit()]

@@ -1,0 +1,70 @@
+"""The data ``rag`` returns to its faces: passages, citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from store.types import Chunk
+
+ABSTAIN_TEXT = "The documents do not say."
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved sentence with the scores that put it where it is (explainable ranking)."""
+
+    chunk: Chunk
+    fused_score: float
+    similarity: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """``quote == file_text[start:end]`` for the file at ``source``, always."""
+
+    n: int
+    source: str
+    start: int
+    end: int
+    quote: str
+    score: float
+    title: str = ""
+    outlet: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class Answer:
+    """An answer with [n] markers in ``text`` and one citation per marker."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    evidence: float = 0.0
+    standalone_question: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "abstained": self.abstained,
+            "evidence": round(self.evidence, 4),
+            "citations": [
+                {
+                    "n": c.n,
+                    "source": c.source,
+                    "start": c.start,
+                    "end": c.end,
+                    "quote": c.quote,
+                    "score": round(c.score, 4),
+                    "title": c.title,
+                    "outlet": c.outlet,
+                    "date": c.date,
+                }
+                for c in self.citations
+            ],
+        }

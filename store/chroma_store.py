@@ -1,0 +1,267 @@
+"""The Chroma adapter: chunks, their vectors and each file's raw text.
+
+Two collections: ``<name>`` holds one record per chunk (sentence text, vector, offsets and
+document metadata); ``<name>_documents`` holds one record per file (its raw text, content
+hash and the folder it was ingested from), which is what citations quote and what
+incremental ingestion compares against. Chroma types do not leave this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from store.errors import StoreError
+from store.types import Chunk, DocumentMeta, SourceDocument
+
+_DOC_SUFFIX = "_documents"
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """What the store remembers of one ingested file."""
+
+    source: str
+    path: str
+    content_hash: str
+    root: str
+    meta: DocumentMeta
+    chunk_count: int
+
+
+def document_key(path: str) -> str:
+    return hashlib.sha1(path.encode("utf-8")).hexdigest()
+
+
+def _client(location: Path, url: str | None) -> Any:
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url)
+        if not parsed.hostname:
+            raise StoreError(f"chroma_url '{url}' is not a URL such as http://127.0.0.1:8000")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        except Exception as error:  # chromadb raises bare ValueError/ConnectionError here
+            raise StoreError(f"cannot reach the Chroma server at {url}: {error}") from error
+    return chromadb.PersistentClient(path=str(location), settings=settings)
+
+
+class ChunkStore:
+    """Chunks and documents in Chroma, embedded on disk or on a Chroma server."""
+
+    def __init__(self, client: Any, name: str, embed_model: str, label: str) -> None:
+        self._label = label
+        self._embed_model = embed_model
+        self._chunks = client.get_or_create_collection(
+            name,
+            metadata={"hnsw:space": "cosine", "embed_model": embed_model},
+            embedding_function=None,
+        )
+        self._docs = client.get_or_create_collection(name + _DOC_SUFFIX, embedding_function=None)
+        stored_model = (self._chunks.metadata or {}).get("embed_model")
+        if stored_model and stored_model != embed_model:
+            raise StoreError(
+                f"store {label} was built with embedding model '{stored_model}', not "
+                f"'{embed_model}'; use another --store or re-ingest into a new one"
+            )
+
+    @classmethod
+    def open(
+        cls,
+        location: Path,
+        *,
+        embed_model: str,
+        url: str | None = None,
+        collection: str = "citeqa",
+        create: bool = True,
+    ) -> ChunkStore:
+        """Open the store at ``location`` (or on the server at ``url``)."""
+        label = url or str(location)
+        if not url and not create and not (location / "chroma.sqlite3").is_file():
+            raise StoreError(
+                f"no citeqa store at {location}; run 'citeqa ingest PATH --store {location}' first"
+            )
+        if not url:
+            try:
+                location.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot create store folder {location}: {error}") from error
+        try:
+            return cls(_client(location, url), collection, embed_model, label)
+        except StoreError:
+            raise
+        except Exception as error:
+            raise StoreError(f"cannot open the Chroma store at {label}: {error}") from error
+
+    # --- documents -------------------------------------------------------------------------
+
+    def documents(self) -> dict[str, StoredDocument]:
+        """Every ingested file, keyed by absolute path."""
+        result = self._docs.get(include=["metadatas"])
+        return {str(m["path"]): _stored_document(m) for m in (result["metadatas"] or []) if m}
+
+    def document_text(self, source: str) -> str:
+        """Raw text of an ingested file, looked up by its source path or absolute path."""
+        for where in ({"source": source}, {"path": source}):
+            result = self._docs.get(where=where, include=["documents"], limit=1)
+            if result["documents"]:
+                return str(result["documents"][0])
+        raise StoreError(f"{source} is not in store {self._label}")
+
+    def replace_document(
+        self, doc: SourceDocument, root: str, chunks: list[Chunk], vectors: list[list[float]]
+    ) -> None:
+        """Write a file's chunks, then drop whatever was stored for it before.
+
+        New chunk ids carry the content hash, so the new version is complete before the old
+        one is deleted: an interruption leaves a duplicate, never a gap.
+        """
+        old_ids = self._chunk_ids(doc.path)
+        new_ids = [c.chunk_id for c in chunks]
+        for i in range(0, len(chunks), _BATCH):
+            part = chunks[i : i + _BATCH]
+            self._chunks.upsert(
+                ids=new_ids[i : i + _BATCH],
+                embeddings=vectors[i : i + _BATCH],
+                documents=[c.text for c in part],
+                metadatas=[_chunk_metadata(c, doc.path) for c in part],
+            )
+        self._docs.upsert(
+            ids=[document_key(doc.path)],
+            embeddings=[[1.0]],
+            documents=[doc.text],
+            metadatas=[_document_metadata(doc, root, len(chunks))],
+        )
+        stale = sorted(set(old_ids) - set(new_ids))
+        if stale:
+            self._chunks.delete(ids=stale)
+
+    def remove_document(self, path: str) -> None:
+        ids = self._chunk_ids(path)
+        if ids:
+            self._chunks.delete(ids=ids)
+        self._docs.delete(ids=[document_key(path)])
+
+    def _chunk_ids(self, path: str) -> list[str]:
+        return list(self._chunks.get(where={"path": path}, include=[])["ids"])
+
+    # --- chunks ----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._chunks.count())
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every chunk, in document order (for the keyword index)."""
+        result = self._chunks.get(include=["documents", "metadatas"])
+        chunks = [
+            _chunk_from_record(i, d, m)
+            for i, d, m in zip(
+                result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True
+            )
+        ]
+        return sorted(chunks, key=lambda c: (c.source, c.ordinal))
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors of the given chunks."""
+        if not ids:
+            return {}
+        result = self._chunks.get(ids=ids, include=["embeddings"])
+        embeddings = result["embeddings"]
+        if embeddings is None:
+            return {}
+        return {i: [float(x) for x in e] for i, e in zip(result["ids"], embeddings, strict=True)}
+
+    def nearest(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
+        """The ``k`` chunks closest to ``vector``, with cosine similarity."""
+        total = self.count()
+        if total == 0:
+            return []
+        result = self._chunks.query(
+            query_embeddings=[vector],
+            n_results=min(k, total),
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (_chunk_from_record(i, d, m), 1.0 - float(dist))
+            for i, d, m, dist in zip(
+                result["ids"][0],
+                (result["documents"] or [[]])[0],
+                (result["metadatas"] or [[]])[0],
+                (result["distances"] or [[]])[0],
+                strict=True,
+            )
+        ]
+
+
+def _meta_fields(meta: DocumentMeta) -> dict[str, str]:
+    fields = {"title": meta.title}
+    if meta.outlet:
+        fields["outlet"] = meta.outlet
+    if meta.date:
+        fields["date"] = meta.date
+    return fields
+
+
+def _chunk_metadata(chunk: Chunk, path: str) -> dict[str, Any]:
+    return {
+        "source": chunk.source,
+        "path": path,
+        "start": chunk.start,
+        "end": chunk.end,
+        "window_start": chunk.window_start,
+        "window_end": chunk.window_end,
+        "ordinal": chunk.ordinal,
+        **_meta_fields(chunk.meta),
+    }
+
+
+def _document_metadata(doc: SourceDocument, root: str, chunk_count: int) -> dict[str, Any]:
+    return {
+        "source": doc.source,
+        "path": doc.path,
+        "content_hash": doc.content_hash,
+        "root": root,
+        "chunk_count": chunk_count,
+        **_meta_fields(doc.meta),
+    }
+
+
+def _meta_from(m: Any) -> DocumentMeta:
+    return DocumentMeta(title=str(m.get("title", "")), outlet=m.get("outlet"), date=m.get("date"))
+
+
+def _stored_document(m: Any) -> StoredDocument:
+    return StoredDocument(
+        source=str(m["source"]),
+        path=str(m["path"]),
+        content_hash=str(m["content_hash"]),
+        root=str(m.get("root", "")),
+        meta=_meta_from(m),
+        chunk_count=int(m.get("chunk_count", 0)),
+    )
+
+
+def _chunk_from_record(chunk_id: str, text: Any, m: Any) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id,
+        source=str(m["source"]),
+        start=int(m["start"]),
+        end=int(m["end"]),
+        window_start=int(m["window_start"]),
+        window_end=int(m["window_end"]),
+        text=str(text),
+        ordinal=int(m["ordinal"]),
+        meta=_meta_from(m),
+    )

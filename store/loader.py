@@ -1,0 +1,83 @@
+"""Find files under the paths a user gives and read them as text."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.errors import IngestError
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A file to ingest: ``source`` is the path as the user named it, ``path`` is absolute."""
+
+    source: str
+    path: Path
+    root: Path | None  # the folder it was found under, when the user named a folder
+
+
+def find_files(paths: list[str | Path]) -> tuple[list[FoundFile], list[tuple[str, str]]]:
+    """Expand files and folders (recursively) into the files to ingest.
+
+    Returns the files in a stable order and the paths that do not exist, with a reason.
+    Unsupported file types inside folders are returned too, so they are reported, not hidden.
+    """
+    found: list[FoundFile] = []
+    missing: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+    for given in paths:
+        given_path = Path(given)
+        if given_path.is_dir():
+            root = given_path.resolve()
+            for child in sorted(given_path.rglob("*")):
+                if child.is_file() and not _hidden(child.relative_to(given_path)):
+                    _add(found, seen, FoundFile(str(child), child.resolve(), root))
+        elif given_path.is_file():
+            _add(found, seen, FoundFile(str(given_path), given_path.resolve(), None))
+        else:
+            missing.append((str(given), "no such file or folder"))
+    return found, missing
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _add(found: list[FoundFile], seen: set[Path], item: FoundFile) -> None:
+    if item.path not in seen:
+        seen.add(item.path)
+        found.append(item)
+
+
+def read_text(path: Path) -> str:
+    """Read a supported file as UTF-8 text, or raise ``IngestError`` with a one-line reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise IngestError(f"{path}: unsupported file type '{suffix or '(none)'}' (use {kinds})")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: cannot be read ({error.strerror or error})") from error
+    if b"\x00" in data[:8192]:
+        raise IngestError(f"{path}: looks like a binary file, not text")
+    try:
+        # utf-8-sig drops a byte-order mark, which would otherwise shift every offset by one.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise IngestError(
+            f"{path}: is not UTF-8 text (bad byte at position {error.start}); "
+            "convert it to UTF-8 first"
+        ) from error
+    if not text.strip():
+        raise IngestError(f"{path}: is empty")
+    return text
+
+
+def content_hash(text: str) -> str:
+    """A stable fingerprint of a file's text, used to skip unchanged files."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,58 @@
+"""Headline, outlet and dateline date of a news report."""
+
+from __future__ import annotations
+
+import re
+
+from store.types import DocumentMeta
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = _MONTH + r" \d{1,2}(?:, \d{4})?"
+_PLACE = r"[A-Z][A-Za-z .'-]{1,40}?"
+
+# "MOSCOW, August 12 /TASS/."  "GENEVA, October 19. /TASS/."
+_SLASH_DATELINE = re.compile(rf"^\s*({_PLACE}),\s+({_DATE})\.?\s*/\s*([A-Za-z][\w .-]*?)\s*/")
+# "Moscow, SANA-"  "Damascus, SANA -"
+_AGENCY_DATELINE = re.compile(rf"^\s*({_PLACE}),\s*([A-Z]{{2,}}[A-Za-z]*)\s*[-–—]")
+# "LONDON (Reuters) -"  "WASHINGTON, May 3 (AP) -"
+_PAREN_DATELINE = re.compile(rf"^\s*({_PLACE})(?:,\s+({_DATE}))?\s*\(([A-Za-z][\w .-]*)\)\s*[-–—]")
+
+_MIN_TITLE_WORDS = 3
+_DATELINE_SEARCH_LINES = 12
+
+
+def extract_meta(clean: str, fallback_title: str) -> DocumentMeta:
+    """Read title, outlet and date from the cleaned text of a report.
+
+    The title is the first kept line of at least three words that is not a dateline; when
+    the text has none, ``fallback_title`` (the file name) is used.
+    """
+    lines = [line.strip() for line in clean.splitlines() if line.strip()]
+    title = next(
+        (
+            line
+            for line in lines
+            if len(line.split()) >= _MIN_TITLE_WORDS and parse_dateline(line) == (None, None)
+        ),
+        fallback_title,
+    )
+    outlet, date = None, None
+    for line in lines[:_DATELINE_SEARCH_LINES]:
+        outlet, date = parse_dateline(line)
+        if outlet or date:
+            break
+    return DocumentMeta(title=title[:300], outlet=outlet, date=date)
+
+
+def parse_dateline(line: str) -> tuple[str | None, str | None]:
+    """Return ``(outlet, date)`` from a dateline at the start of ``line``, or ``(None, None)``."""
+    if match := _SLASH_DATELINE.match(line):
+        return match.group(3).strip(), match.group(2).rstrip(".")
+    if match := _PAREN_DATELINE.match(line):
+        return match.group(3).strip(), match.group(2)
+    if match := _AGENCY_DATELINE.match(line):
+        return match.group(2), None
+    return None, None

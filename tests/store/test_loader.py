@@ -1,0 +1,131 @@
+"""Finding files under the paths a user gives and reading them as text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from store.errors import IngestError
+from store.loader import content_hash, find_files, read_text
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A small folder tree with nested, hidden and unsupported files."""
+    root = tmp_path / "docs"
+    (root / "sub").mkdir(parents=True)
+    (root / ".git").mkdir()
+    for relative in ["b.txt", "a.md", "sub/c.html", "notes.pdf", ".hidden.txt", ".git/x.txt"]:
+        (root / relative).write_text("Some report text for the loader tests.\n")
+    return root
+
+
+def test_find_files_walks_folders_in_stable_order_and_skips_hidden(folder: Path) -> None:
+    found, missing = find_files([folder])
+
+    names = [f.path.relative_to(folder).as_posix() for f in found]
+    assert names == ["a.md", "b.txt", "notes.pdf", "sub/c.html"]
+    assert missing == []
+    assert all(f.root == folder.resolve() and f.path.is_absolute() for f in found)
+
+
+def test_find_files_keeps_unsupported_types_so_they_are_reported(folder: Path) -> None:
+    found, _ = find_files([folder])
+
+    assert any(f.path.suffix == ".pdf" for f in found)
+
+
+def test_find_files_names_a_file_as_given_without_a_root(folder: Path) -> None:
+    given = folder / "b.txt"
+
+    found, _ = find_files([given])
+
+    assert [(f.source, f.path, f.root) for f in found] == [(str(given), given.resolve(), None)]
+
+
+def test_find_files_reports_missing_paths_and_goes_on(folder: Path, tmp_path: Path) -> None:
+    absent = tmp_path / "nowhere.txt"
+
+    found, missing = find_files([absent, folder / "b.txt"])
+
+    assert missing == [(str(absent), "no such file or folder")]
+    assert [f.path.name for f in found] == ["b.txt"]
+
+
+def test_find_files_lists_a_file_once_when_named_twice(folder: Path) -> None:
+    found, _ = find_files([folder / "b.txt", folder, folder / "b.txt"])
+
+    paths = [f.path for f in found]
+    assert len(paths) == len(set(paths)) == 4
+    assert found[0].root is None  # the first naming wins
+
+
+@pytest.mark.parametrize(
+    ("fixture", "reason"),
+    [
+        ("binary.txt", "looks like a binary file"),
+        ("latin1.txt", "is not UTF-8 text (bad byte at position 3)"),
+        ("empty.txt", "is empty"),
+        ("report.pdf", "unsupported file type '.pdf'"),
+    ],
+)
+def test_read_text_rejects_bad_files_with_a_one_line_reason(fixture: str, reason: str) -> None:
+    path = DATA / fixture
+
+    with pytest.raises(IngestError) as caught:
+        read_text(path)
+
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    assert reason in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("blank.txt", b" \n\t\r\n  ", "is empty"),
+        ("README", b"Plain text without a suffix.", "unsupported file type '(none)'"),
+        ("data.csv", b"a,b\n1,2\n", "unsupported file type '.csv'"),
+    ],
+)
+def test_read_text_rejects_generated_bad_files(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    with pytest.raises(IngestError, match=re.escape(reason)):
+        read_text(path)
+
+
+def test_read_text_of_a_missing_file_says_it_cannot_be_read(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="cannot be read"):
+        read_text(tmp_path / "gone.txt")
+
+
+@pytest.mark.parametrize("fixture", ["report.txt", "report.md", "page.html"])
+def test_read_text_returns_the_file_untouched(fixture: str) -> None:
+    assert read_text(DATA / fixture) == (DATA / fixture).read_text(encoding="utf-8")
+
+
+def test_read_text_drops_the_byte_order_mark_and_keeps_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "windows.TXT"  # the suffix check ignores case
+    path.write_bytes(b"\xef\xbb\xbfFirst line here.\r\nSecond line here.\r\n")
+
+    assert read_text(path) == "First line here.\r\nSecond line here.\r\n"
+
+
+def test_content_hash_is_stable_and_sensitive_to_any_change(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.txt"
+    shutil.copy(DATA / "report.txt", copy)
+    text = read_text(copy)
+
+    assert content_hash(text) == content_hash(read_text(DATA / "report.txt"))
+    assert content_hash(text) != content_hash(text + " ")
+    assert len(content_hash(text)) == 64

@@ -1,0 +1,1 @@
+"""ui: the faces over ``rag.Assistant``: the command line and the Gradio chat page."""

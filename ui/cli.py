@@ -1,0 +1,165 @@
+"""The ``citeqa`` command line: ingest, ask, ui, eval. A thin face over ``rag.Assistant``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rag import Answer, Assistant, CiteqaError, IngestReport
+
+EXIT_USER_ERROR = 2
+
+
+def _add_store(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", type=Path, help="store folder (default: .citeqa or settings)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="citeqa", description="Answers from your documents, with exact citations."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="add or update files and folders in the store")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .md or .html files/folders")
+    _add_store(ingest)
+    ingest.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    ingest.set_defaults(run=run_ingest)
+
+    ask = commands.add_parser("ask", help="ask a question of the ingested documents")
+    ask.add_argument("question", help="the question, in quotes")
+    _add_store(ask)
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(run=run_ask)
+
+    ui = commands.add_parser("ui", help="serve the chat page")
+    _add_store(ui)
+    ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    ui.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    ui.add_argument("--ingest", nargs="*", metavar="PATH", help="ingest these paths first")
+    ui.set_defaults(run=run_ui)
+
+    from eval.cli import add_eval_arguments
+
+    evaluate = commands.add_parser("eval", help="score answers against a question set")
+    add_eval_arguments(evaluate)
+    return parser
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    assistant = Assistant.open(args.store)
+    bar = None if args.no_progress else _progress_bar()
+    try:
+        report = assistant.ingest(args.paths, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    print_report(report)
+    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+
+
+class _progress_bar:
+    """A tqdm bar on stderr that appears once there is more than one file."""
+
+    def __init__(self) -> None:
+        self._bar: object | None = None
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        from tqdm import tqdm
+
+        if self._bar is None and total > 1:
+            self._bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+        if self._bar is not None:
+            self._bar.set_postfix_str(Path(path).name, refresh=False)  # type: ignore[attr-defined]
+            self._bar.update(1)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()  # type: ignore[attr-defined]
+
+
+def print_report(report: IngestReport) -> None:
+    for label, paths in (
+        ("added", report.added),
+        ("updated", report.updated),
+        ("removed", report.removed),
+    ):
+        for path in paths:
+            print(f"{label:>9}  {path}")
+    for failure in report.failed:
+        print(f"{'failed':>9}  {failure.path}: {failure.reason}", file=sys.stderr)
+    print(report.summary())
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    assistant = Assistant.open(args.store, create=False)
+    answer = assistant.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+    for c in answer.citations:
+        where = ", ".join(x for x in (c.outlet, c.date) if x)
+        lines.append(f"[{c.n}] {c.source}:{c.start}-{c.end}" + (f" ({where})" if where else ""))
+        lines.append(f'    "{c.quote}"')
+    return "\n".join(lines)
+
+
+def run_ui(args: argparse.Namespace) -> int:
+    from ui.app import launch
+
+    assistant = Assistant.open(args.store)
+    if args.ingest:
+        print_report(assistant.ingest(args.ingest, progress=_progress_bar()))
+    launch(assistant, host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.INFO if args.verbose else logging.WARNING
+    handler = logging.StreamHandler()
+    # The level sits on the handler too: some libraries (bm25s) force their loggers to DEBUG.
+    handler.setLevel(level)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", handlers=[handler]
+    )
+    _quiet_libraries(args.verbose)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except CiteqaError as error:
+        print(f"citeqa: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("citeqa: interrupted", file=sys.stderr)
+        return 130
+
+
+def _quiet_libraries(verbose: bool) -> None:
+    """Keep third-party progress bars and chatter off the user's terminal."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    if not verbose:
+        for name in ("chromadb", "httpx", "bm25s", "llama_index", "sentence_transformers"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
