@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rag.conversation import Turn, condense_question
+from rag.conversation import Turn, follow_up_context
+from rag.evidence import EvidenceWeights, Query, build_query
 from rag.extractive import AnswerOptions, ExtractiveAnswerer
 from rag.retrieval import HybridRetriever, RetrievalOptions
 from rag.settings import Settings, load_settings
@@ -41,6 +42,13 @@ class Assistant:
             AnswerOptions(
                 max_sentences=settings.max_answer_sentences,
                 abstain_threshold=settings.abstain_threshold,
+                weights=EvidenceWeights(
+                    similarity=settings.similarity_weight,
+                    coverage=settings.coverage_weight,
+                    window_coverage=settings.window_weight,
+                    untyped_penalty=settings.untyped_penalty,
+                    headline_penalty=settings.headline_penalty,
+                ),
             ),
         )
         self._texts: dict[str, str] = {}
@@ -100,9 +108,11 @@ class Assistant:
 
     def ask(self, question: str) -> Answer:
         """Answer ``question`` from the documents, with citations, or abstain."""
-        question = _check_question(question)
-        passages = self._retriever.retrieve(question, self.settings.top_k)
-        return self._answerer.answer(question, passages, self.document_text)
+        return self._answer(build_query(_check_question(question)))
+
+    def _answer(self, query: Query) -> Answer:
+        passages = self._retriever.retrieve(query.search_text, self.settings.top_k)
+        return self._answerer.answer(query, passages, self.document_text)
 
     def chat(self, message: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer ``message`` as the next turn of a conversation.
@@ -111,10 +121,10 @@ class Assistant:
         messages; a follow-up is rewritten into a standalone question before retrieval.
         """
         message = _check_question(message)
-        standalone = condense_question(message, history)
-        answer = self.ask(standalone)
-        answer.question = message
-        answer.standalone_question = standalone
+        context = follow_up_context(message, history)
+        answer = self._answer(build_query(message, context))
+        if context:
+            answer.standalone_question = f"{message} (context: {context})"
         return answer
 
     def documents(self) -> list[StoredDocument]:

@@ -1,7 +1,9 @@
-"""Follow-up questions: rewrite "And how many of them were militants?" into a standalone one.
+"""Follow-up questions: what "And how many of them were militants?" leans on.
 
 No generative model is needed: a follow-up (a pronoun, "and ...", or a question too short to
 stand alone) borrows the content words of the previous user turns that it does not repeat.
+They join the retrieval query and weigh less than the follow-up's own words when passages
+are scored (see ``rag.evidence.build_query``).
 """
 
 from __future__ import annotations
@@ -40,15 +42,15 @@ def is_follow_up(message: str) -> bool:
     return bool(_FOLLOW_UP.search(message)) or len(content) < _MIN_STANDALONE_WORDS
 
 
-def condense_question(message: str, history: Sequence[Turn]) -> str:
-    """A standalone version of ``message`` given the conversation so far."""
+def follow_up_context(message: str, history: Sequence[Turn]) -> str:
+    """Words from earlier user turns that a follow-up ``message`` leans on ('' if none)."""
     previous = user_turns(history)
     if not previous or not is_follow_up(message):
-        return message
+        return ""
     asked = set(words(message))
     context: list[str] = []
     for turn in reversed(previous[-2:]):
         for word in re.findall(r"[\w’'-]+", turn):
             if word.lower() not in STOPWORDS and word.lower() not in asked and word not in context:
                 context.append(word)
-    return f"{message.rstrip(' ?')} ({' '.join(context)})?" if context else message
+    return " ".join(context)

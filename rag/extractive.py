@@ -1,80 +1,70 @@
 """The default answerer: picks the sentences that answer, quotes them and cites each one.
 
 No generative model is involved, so nothing can be invented: every word of an answer is
-either a span of a cited sentence or the fixed abstention text.
+either a span of a cited sentence or fixed wording ("The documents do not say.").
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rag.question import AnswerType, answer_type, is_instruction, typed_candidates
+from rag.evidence import Evidence, EvidenceWeights, Query, TextLookup, score_passages
+from rag.question import AnswerType, is_instruction
 from rag.text import content_terms
 from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage
-
-TextLookup = Callable[[str], str]
-"""Raw text of an ingested file, by source path."""
 
 
 @dataclass(frozen=True)
 class AnswerOptions:
     max_sentences: int = 2
     abstain_threshold: float = 0.42
-    # A second passage is cited when its evidence is at least this share of the best one's.
-    support_ratio: float = 0.9
-    similarity_weight: float = 0.55
+    # Another passage is cited when its evidence is at least this share of the best one's.
+    support_ratio: float = 0.85
+    weights: EvidenceWeights = field(default_factory=EvidenceWeights)
 
 
-@dataclass(frozen=True)
-class ScoredPassage:
-    passage: Passage
-    evidence: float
-    coverage: float
-    candidates: tuple[str, ...]
-
-
-def score_passages(
-    question: str,
-    passages: list[Passage],
-    idf: Callable[[str], float],
-    options: AnswerOptions,
-) -> list[ScoredPassage]:
-    """Evidence per passage: similarity to the question plus weighted coverage of its terms."""
-    terms = set(content_terms(question))
-    total = sum(idf(t) for t in terms) or 1.0
-    kind = answer_type(question)
-    scored = []
-    for passage in passages:
-        sentence_terms = set(content_terms(passage.chunk.text))
-        coverage = sum(idf(t) for t in terms & sentence_terms) / total
-        candidates = tuple(typed_candidates(passage.chunk.text, kind, question))
-        evidence = (
-            options.similarity_weight * passage.similarity
-            + (1.0 - options.similarity_weight) * coverage
-        )
-        if kind is not AnswerType.OTHER and not candidates:
-            evidence *= 0.8  # the sentence cannot hold the kind of answer asked for
-        scored.append(ScoredPassage(passage, evidence, coverage, candidates))
-    return sorted(scored, key=lambda s: s.evidence, reverse=True)
-
-
-def vote_short_answer(scored: list[ScoredPassage], floor: float) -> str | None:
-    """The typed span most passages agree on, weighted by their evidence."""
+def vote_short_answer(scored: list[Evidence], floor: float) -> str | None:
+    """The typed span the best passages agree on (redundancy-based answer extraction)."""
     votes: dict[str, float] = defaultdict(float)
     spelling: dict[str, str] = {}
     for item in scored:
-        if item.evidence < floor:
+        if item.score < floor:
             break
         for rank, candidate in enumerate(item.candidates):
             key = candidate.lower()
-            votes[key] += item.evidence / (1 + 0.25 * rank)
+            votes[key] += item.score / (1 + 0.5 * rank)
             spelling.setdefault(key, candidate)
-    if not votes:
+    best = [k for k in votes if k in scored[0].text.lower()]
+    if not best:
         return None
-    best = max(votes, key=lambda k: votes[k])
-    return spelling[best]
+    return spelling[max(best, key=lambda k: votes[k])]
+
+
+def _counted_thing(sentence: str, number: str) -> set[str]:
+    """Content terms of the few words after a number: what it counts ("safe corridors")."""
+    at = sentence.lower().find(number.lower())
+    after = sentence[at + len(number) :] if at >= 0 else ""
+    return set(content_terms(" ".join(re.findall(r"[\w’'-]+", after)[:3])))
+
+
+def find_disagreement(
+    query: Query, scored: list[Evidence], short: str, floor: float
+) -> Evidence | None:
+    """A passage from another report that gives a different figure for the same thing."""
+    best = scored[0]
+    thing = _counted_thing(best.text, short) & set(query.terms)
+    if query.kind is not AnswerType.NUMBER or not thing:
+        return None
+    for item in scored[1:]:
+        if item.score < floor or item.source == best.source or not item.candidates:
+            continue
+        other = item.candidates[0]
+        if other.lower() != short.lower() and thing & _counted_thing(item.text, other):
+            return item
+    return None
 
 
 class ExtractiveAnswerer:
@@ -84,48 +74,74 @@ class ExtractiveAnswerer:
         self._idf = idf
         self._options = options or AnswerOptions()
 
-    def answer(self, question: str, passages: list[Passage], text_of: TextLookup) -> Answer:
+    def answer(self, query: Query, passages: list[Passage], text_of: TextLookup) -> Answer:
         options = self._options
-        if is_instruction(question) or not passages:
-            return Answer(question, ABSTAIN_TEXT, True, passages=passages)
-        scored = score_passages(question, passages, self._idf, options)
+        if is_instruction(query.message) or not passages:
+            return Answer(query.message, ABSTAIN_TEXT, True, passages=passages)
+        scored = score_passages(query, passages, self._idf, text_of, options.weights)
         best = scored[0]
-        if best.evidence < options.abstain_threshold:
-            return Answer(question, ABSTAIN_TEXT, True, passages=passages, evidence=best.evidence)
-        floor = best.evidence * options.support_ratio
+        if best.score < options.abstain_threshold:
+            return Answer(query.message, ABSTAIN_TEXT, True, passages=passages, evidence=best.score)
+        floor = best.score * options.support_ratio
         short = vote_short_answer(scored, floor) if best.candidates else None
-        if short and short.lower() not in best.passage.chunk.text.lower():
-            short = None  # keep the short answer tied to the sentence quoted under it
-        chosen = [best]
-        for item in scored[1:]:
-            if len(chosen) >= options.max_sentences or item.evidence < floor:
-                break
-            agrees = short is not None and short.lower() in item.passage.chunk.text.lower()
-            if agrees or (short is None and item.passage.chunk.source != best.passage.chunk.source):
-                chosen.append(item)
+        conflict = find_disagreement(query, scored, short, floor) if short else None
+        if conflict is not None and short is not None:
+            chosen = [best, conflict]
+            text = _compose_conflict(short, chosen)
+        else:
+            chosen = _supporting(best, scored, short, floor, options.max_sentences)
+            text = _compose(short, chosen)
         citations = [_cite(n, item, text_of) for n, item in enumerate(chosen, start=1)]
-        text = _compose(short, chosen)
-        return Answer(question, text, False, citations, passages, best.evidence)
+        return Answer(query.message, text, False, citations, passages, best.score)
 
 
-def _cite(n: int, item: ScoredPassage, text_of: TextLookup) -> Citation:
+def _supporting(
+    best: Evidence, scored: list[Evidence], short: str | None, floor: float, limit: int
+) -> list[Evidence]:
+    """The best passage, plus passages from other reports that state the same thing."""
+    chosen = [best]
+    for item in scored[1:]:
+        if len(chosen) >= limit or item.score < floor:
+            break
+        if item.source in {c.source for c in chosen}:
+            continue
+        if short is None or short.lower() in item.text.lower():
+            chosen.append(item)
+    return chosen
+
+
+def _cite(n: int, item: Evidence, text_of: TextLookup) -> Citation:
     chunk = item.passage.chunk
-    raw = text_of(chunk.source)
     return Citation(
         n=n,
         source=chunk.source,
         start=chunk.start,
         end=chunk.end,
-        quote=raw[chunk.start : chunk.end],
-        score=round(item.evidence, 4),
+        quote=text_of(chunk.source)[chunk.start : chunk.end],
+        score=round(item.score, 4),
         title=chunk.meta.title,
         outlet=chunk.meta.outlet,
         date=chunk.meta.date,
     )
 
 
-def _compose(short: str | None, chosen: list[ScoredPassage]) -> str:
+def _when(item: Evidence) -> str:
+    meta = item.passage.chunk.meta
+    parts = [p for p in (meta.outlet, meta.date) if p]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _compose(short: str | None, chosen: list[Evidence]) -> str:
     if short:
         markers = "".join(f"[{n}]" for n in range(1, len(chosen) + 1))
-        return f'{short} {markers}. "{chosen[0].passage.chunk.text}" [1]'
-    return " ".join(f"{item.passage.chunk.text} [{n}]" for n, item in enumerate(chosen, start=1))
+        return f'{short} {markers}. "{chosen[0].text}" [1]'
+    return " ".join(f"{item.text} [{n}]" for n, item in enumerate(chosen, start=1))
+
+
+def _compose_conflict(short: str, chosen: list[Evidence]) -> str:
+    first, second = chosen
+    other = second.candidates[0]
+    return (
+        f"The sources differ: {short} [1]{_when(first)}; {other} [2]{_when(second)}. "
+        f'"{first.text}" [1] "{second.text}" [2]'
+    )

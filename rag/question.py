@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from rag.text import DATE_PATTERN, NAME_PATTERN, NUMBER_PATTERN, content_terms
+from rag.text import DATE_PATTERN, NAME_PATTERN, NUMBER_PATTERN, STOPWORDS, content_terms
 
 
 class AnswerType(Enum):
@@ -24,8 +24,8 @@ _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     ),
     (
         re.compile(
-            r"\bwhen\b|\b(what|which) (date|day|month|year|time|hours?)\b|\bon what day\b|"
-            r"\bwhat time\b|\bhow (early|late)\b",
+            r"\bwhen\b|\b(what|which) (date|day of the week|day|month|year|time|hours?)\b|"
+            r"\bon what day( of the week)?\b|\bwhat time\b|\bhow (early|late)\b",
             re.I,
         ),
         AnswerType.DATE,
@@ -51,10 +51,19 @@ _INSTRUCTION = re.compile(
 
 
 def answer_type(question: str) -> AnswerType:
+    return classify(question)[0]
+
+
+def classify(question: str) -> tuple[AnswerType, str]:
+    """The expected answer type and the words that ask for it ("how many", "which city").
+
+    Those words name the answer's type, not its content, so they are left out when a
+    passage's coverage of the question is measured.
+    """
     for pattern, kind in _TYPE_RULES:
-        if pattern.search(question):
-            return kind
-    return AnswerType.OTHER
+        if match := pattern.search(question):
+            return kind, match.group()
+    return AnswerType.OTHER, ""
 
 
 def is_instruction(question: str) -> bool:
@@ -62,14 +71,44 @@ def is_instruction(question: str) -> bool:
     return bool(_INSTRUCTION.search(question))
 
 
-def typed_candidates(sentence: str, kind: AnswerType, question: str) -> list[str]:
+_WEEKDAY_QUESTION = re.compile(r"\bday of the week\b|\bweekday\b|\bwhich day\b", re.I)
+_WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+
+
+def asks_weekday(question: str) -> bool:
+    return bool(_WEEKDAY_QUESTION.search(question))
+
+
+_DEMONYM = re.compile(r"^(the )?[A-Z][a-z]+(ian|ese|ish|i|an)$", re.I)
+_NEXT_NOUN = re.compile(r"\s+([a-z][a-z-]+)")
+
+
+def _with_noun(sentence: str, match: re.Match[str]) -> str:
+    """ "The Syrian" + "army": a nationality alone does not say who did something."""
+    name = match.group()
+    following = _NEXT_NOUN.match(sentence, match.end())
+    if _DEMONYM.match(name) and following and following.group(1) not in STOPWORDS:
+        return sentence[match.start() : following.end()]
+    return name
+
+
+def typed_candidates(
+    sentence: str, kind: AnswerType, question: str, weekday: bool = False
+) -> list[str]:
     """Spans of ``sentence`` of the expected type that the question does not already name."""
     if kind is AnswerType.NUMBER:
-        spans = [m.group() for m in NUMBER_PATTERN.finditer(sentence)]
+        dates = [m.span() for m in DATE_PATTERN.finditer(sentence)]
+        spans = [
+            m.group()
+            for m in NUMBER_PATTERN.finditer(sentence)
+            if not any(a <= m.start() < b for a, b in dates)  # the 12 of "August 12"
+        ]
     elif kind is AnswerType.DATE:
         spans = [m.group() for m in DATE_PATTERN.finditer(sentence)]
+        if weekday:
+            spans = [s for s in spans if _WEEKDAY.search(s)]
     elif kind is AnswerType.NAME:
-        spans = [m.group() for m in NAME_PATTERN.finditer(sentence)]
+        spans = [_with_noun(sentence, m) for m in NAME_PATTERN.finditer(sentence)]
         spans = [s for s in spans if not DATE_PATTERN.fullmatch(s)]
     else:
         return []

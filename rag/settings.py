@@ -38,6 +38,24 @@ class Settings(BaseSettings):
     hybrid: bool = Field(True, description="Fuse BM25 keyword search with dense search.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     max_answer_sentences: int = Field(2, ge=1, le=5, description="Sentences quoted per answer.")
+    similarity_weight: float = Field(
+        0.4, ge=0.0, le=1.0, description="Evidence: weight of question-sentence similarity."
+    )
+    coverage_weight: float = Field(
+        0.4, ge=0.0, le=1.0, description="Evidence: weight of question terms in the sentence."
+    )
+    window_weight: float = Field(
+        0.2, ge=0.0, le=1.0, description="Evidence: weight of question terms in the window."
+    )
+    untyped_penalty: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Evidence factor for a sentence with no span of the asked type (number...).",
+    )
+    headline_penalty: float = Field(
+        0.7, ge=0.0, le=1.0, description="Evidence factor for a headline (no full sentence)."
+    )
     abstain_threshold: float = Field(
         0.42,
         ge=0.0,

@@ -91,19 +91,32 @@ def _join_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 def _split_long(
     text: str, start: int, end: int, max_tokens: int, count: Callable[[str], int]
 ) -> list[tuple[int, int]]:
-    """Cut a span that is over the token limit at word boundaries."""
+    """Cut a span that is over the token limit at word boundaries (inside a word if need be)."""
     if count(text[start:end]) <= max_tokens:
         return [(start, end)]
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[start:end])]
+    units: list[tuple[int, int]] = []
+    for word in re.finditer(r"\S+", text[start:end]):
+        units.extend(_split_word(text, start + word.start(), start + word.end(), max_tokens, count))
     pieces: list[tuple[int, int]] = []
     first = 0
-    for i in range(1, len(words) + 1):
-        if (
-            i == len(words)
-            or count(text[start + words[first][0] : start + words[i][1]]) > max_tokens
-        ):
-            pieces.append((start + words[first][0], start + words[i - 1][1]))
+    for i in range(1, len(units) + 1):
+        if i == len(units) or count(text[units[first][0] : units[i][1]]) > max_tokens:
+            pieces.append((units[first][0], units[i - 1][1]))
             first = i
+    return pieces
+
+
+def _split_word(
+    text: str, start: int, end: int, max_tokens: int, count: Callable[[str], int]
+) -> list[tuple[int, int]]:
+    """A single 'word' over the limit (a URL, unspaced CJK text) cut into pieces that fit."""
+    pieces = []
+    while start < end:
+        cut = end
+        while cut - start > 1 and count(text[start:cut]) > max_tokens:
+            cut = start + (cut - start) // 2
+        pieces.append((start, cut))
+        start = cut
     return pieces
 
 

@@ -16,7 +16,8 @@ _PLACE = r"[A-Z][A-Za-z .'-]{1,40}?"
 # "MOSCOW, August 12 /TASS/."  "GENEVA, October 19. /TASS/."
 _SLASH_DATELINE = re.compile(rf"^\s*({_PLACE}),\s+({_DATE})\.?\s*/\s*([A-Za-z][\w .-]*?)\s*/")
 # "Moscow, SANA-"  "Damascus, SANA -"
-_AGENCY_DATELINE = re.compile(rf"^\s*({_PLACE}),\s*([A-Z]{{2,}}[A-Za-z]*)\s*[-–—]")
+# The agency is followed by a dash and a capitalised word: "UN-backed" is not a dateline.
+_AGENCY_DATELINE = re.compile(rf"^\s*({_PLACE}),\s*([A-Z]{{2,}}[A-Za-z]*)\s*[-–—]\s*(?=[A-Z\"“])")
 # "LONDON (Reuters) -"  "WASHINGTON, May 3 (AP) -"
 _PAREN_DATELINE = re.compile(rf"^\s*({_PLACE})(?:,\s+({_DATE}))?\s*\(([A-Za-z][\w .-]*)\)\s*[-–—]")
 
@@ -45,6 +46,17 @@ def extract_meta(clean: str, fallback_title: str) -> DocumentMeta:
         if outlet or date:
             break
     return DocumentMeta(title=title[:300], outlet=outlet, date=date)
+
+
+def dateline_end(text: str) -> int:
+    """Length of the dateline that opens ``text`` ("MOSCOW, July 29 /TASS/. "), or 0."""
+    for pattern in (_SLASH_DATELINE, _PAREN_DATELINE, _AGENCY_DATELINE):
+        if match := pattern.match(text):
+            end = match.end()
+            while end < len(text) and (text[end] in "./-–—" or text[end].isspace()):
+                end += 1
+            return end
+    return 0
 
 
 def parse_dateline(line: str) -> tuple[str | None, str | None]:

@@ -1,0 +1,92 @@
+"""Fit the evidence weights and the abstention threshold on the train half of the eval set.
+
+    python bench/calibrate.py [--questions eval/questions.jsonl] [--corpus corpus]
+
+For every weight combination it asks the train questions once with abstention off, then
+scans thresholds: a question counts as right when it is answerable, its evidence clears the
+threshold and the answer holds every fact, or when it is unanswerable and its evidence does
+not. Among the best combinations the widest plateau wins, and the threshold sits mid-plateau.
+The result is printed; copy it into ``rag/settings.py`` defaults (a reviewed change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import tempfile
+from pathlib import Path
+
+from eval.harness import default_corpus_path, select
+from eval.metrics import fact_found
+from eval.questions import Question, default_questions_path, load_questions
+from rag import Assistant, load_settings
+from store.embedder import SentenceTransformerEmbedder
+
+GRID = {
+    "similarity_weight": [0.3, 0.4, 0.5, 0.6],
+    "coverage_weight": [0.2, 0.3, 0.4],
+    "untyped_penalty": [0.5, 0.65, 0.8],
+    "headline_penalty": [0.7, 0.85, 1.0],
+}
+THRESHOLDS = [round(0.2 + 0.005 * i, 3) for i in range(101)]
+
+
+def observe(assistant: Assistant, questions: list[Question]) -> list[tuple[bool, float, bool]]:
+    """Per question: (answerable, evidence, answer holds all facts)."""
+    rows = []
+    history: dict[str, list[tuple[str, str]]] = {}
+    for q in questions:
+        turns = history.setdefault(q.conversation, []) if q.conversation else []
+        answer = assistant.chat(q.question, turns)
+        if q.conversation:
+            turns.append((q.question, answer.text))
+        evidence = -1.0 if answer.abstained else answer.evidence
+        rows.append((q.answerable, evidence, all(fact_found(f, answer.text) for f in q.answers)))
+    return rows
+
+
+def plateau(rows: list[tuple[bool, float, bool]]) -> tuple[int, float, int]:
+    """Best number right, the mid-plateau threshold, and the plateau's width."""
+    right = [
+        sum((ok and ev >= t) if answerable else ev < t for answerable, ev, ok in rows)
+        for t in THRESHOLDS
+    ]
+    best = max(right)
+    widest: list[int] = []
+    run: list[int] = []
+    for i, r in enumerate(right):
+        run = [*run, i] if r == best else []
+        if len(run) > len(widest):
+            widest = run
+    return best, THRESHOLDS[widest[len(widest) // 2]], len(widest)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--questions", type=Path, default=default_questions_path())
+    parser.add_argument("--corpus", type=Path, default=default_corpus_path())
+    parser.add_argument("--split", default="train", choices=["train", "test", "all"])
+    args = parser.parse_args()
+    questions = select(load_questions(args.questions), args.split)
+    embedder = SentenceTransformerEmbedder()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store"
+        Assistant.open(store, embedder=embedder).ingest([args.corpus])
+        for values in itertools.product(*GRID.values()):
+            params = dict(zip(GRID, values, strict=True))
+            window = round(1.0 - params["similarity_weight"] - params["coverage_weight"], 3)
+            if window < 0:
+                continue
+            settings = load_settings(store=store, window_weight=window, abstain_threshold=0.0, **params)
+            assistant = Assistant.open(settings=settings, embedder=embedder)
+            best, threshold, width = plateau(observe(assistant, questions))
+            results.append((best, width, threshold, params | {"window_weight": window}))
+    results.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    print(f"{len(questions)} questions ({args.split}); top combinations:")
+    for best, width, threshold, params in results[:8]:
+        print(f"  right={best} plateau={width} threshold={threshold} {params}")
+
+
+if __name__ == "__main__":
+    main()

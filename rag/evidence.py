@@ -1,0 +1,110 @@
+"""How well a retrieved sentence answers a question: the features and the calibrated score.
+
+The score mixes the embedding similarity with the share of the question's (IDF-weighted)
+terms that the sentence and its window contain, and penalises sentences that cannot hold
+the kind of answer asked for (no number for "how many") and bare headlines. The weights and
+the abstention threshold live in ``Settings`` and are fitted on the train half of the eval
+set by ``bench/calibrate.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rag.question import AnswerType, asks_weekday, classify, typed_candidates
+from rag.text import content_terms
+from rag.types import Passage
+from store.metadata import dateline_end
+
+TextLookup = Callable[[str], str]
+"""Raw text of an ingested file, by source path."""
+
+CONTEXT_WEIGHT = 0.35  # how much a term borrowed from earlier turns counts
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s*$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question ready for retrieval and scoring."""
+
+    message: str
+    context: str = ""
+    kind: AnswerType = AnswerType.OTHER
+    weekday: bool = False
+    terms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.message} {self.context}".strip()
+
+
+def build_query(message: str, context: str = "") -> Query:
+    """Terms of ``message`` weigh 1; terms only in ``context`` (earlier turns) weigh less."""
+    kind, type_words = classify(message)
+    own = content_terms(message.replace(type_words, " ", 1) if type_words else message)
+    terms = dict.fromkeys(content_terms(context), CONTEXT_WEIGHT)
+    terms.update(dict.fromkeys(own, 1.0))
+    return Query(message, context, kind, asks_weekday(message), terms)
+
+
+@dataclass(frozen=True)
+class EvidenceWeights:
+    similarity: float = 0.5
+    coverage: float = 0.35
+    window_coverage: float = 0.15
+    untyped_penalty: float = 0.75
+    headline_penalty: float = 0.85
+
+
+@dataclass(frozen=True)
+class Evidence:
+    passage: Passage
+    score: float
+    coverage: float
+    candidates: tuple[str, ...]
+    headline: bool
+
+    @property
+    def text(self) -> str:
+        return self.passage.chunk.text
+
+    @property
+    def source(self) -> str:
+        return self.passage.chunk.source
+
+
+def _coverage(terms: dict[str, float], text: str, idf: Callable[[str], float]) -> float:
+    total = sum(weight * idf(t) for t, weight in terms.items()) or 1.0
+    present = set(content_terms(text))
+    return sum(weight * idf(t) for t, weight in terms.items() if t in present) / total
+
+
+def score_passages(
+    query: Query,
+    passages: list[Passage],
+    idf: Callable[[str], float],
+    text_of: TextLookup,
+    weights: EvidenceWeights,
+) -> list[Evidence]:
+    """Evidence for each passage, best first."""
+    scored = []
+    for passage in passages:
+        chunk = passage.chunk
+        window = text_of(chunk.source)[chunk.window_start : chunk.window_end]
+        body = chunk.text[dateline_end(chunk.text) :]
+        candidates = tuple(typed_candidates(body, query.kind, query.message, query.weekday))
+        headline = not _SENTENCE_END.search(chunk.text)
+        score = (
+            weights.similarity * passage.similarity
+            + weights.coverage * _coverage(query.terms, chunk.text, idf)
+            + weights.window_coverage * _coverage(query.terms, window, idf)
+        )
+        if query.kind is not AnswerType.OTHER and not candidates:
+            score *= weights.untyped_penalty
+        if headline:
+            score *= weights.headline_penalty
+        coverage = _coverage(query.terms, chunk.text, idf)
+        scored.append(Evidence(passage, score, coverage, candidates, headline))
+    return sorted(scored, key=lambda e: e.score, reverse=True)

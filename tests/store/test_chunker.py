@@ -1,0 +1,161 @@
+"""Sentence chunks with exact offsets into the raw file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.chunker import approx_tokens, chunk_document, sentence_spans
+from store.clean import clean_text
+from store.embedder import HashingEmbedder
+from store.loader import content_hash
+from store.metadata import extract_meta
+from store.types import SourceDocument
+
+COUNTERS: dict[str, Callable[[str], int]] = {
+    "approx": approx_tokens,
+    "hashing": HashingEmbedder().count_tokens,
+    "chars": lambda text: len(text) // 4 + 1,
+}
+ARTICLE = (
+    "Russian and Serbian army chiefs discuss cooperation\n\n"
+    "MOSCOW, August 12 /TASS/. The Russian Army Chief of Staff met his Serbian counterpart. "
+    "He said. The sides exchanged views on urgent problems of regional security.\n\n"
+    "The dialogue confirmed a mutual determination to develop contacts.\n"
+)
+
+
+def make_doc(text: str, suffix: str = ".txt", path: str = "/reports/a") -> SourceDocument:
+    clean = clean_text(text, suffix)
+    return SourceDocument(
+        source=f"a{suffix}",
+        path=path + suffix,
+        text=text,
+        clean=clean,
+        content_hash=content_hash(text),
+        meta=extract_meta(clean, f"a{suffix}"),
+    )
+
+
+def test_datelines_and_short_fragments_join_the_next_sentence() -> None:
+    chunks = chunk_document(make_doc(ARTICLE))
+
+    assert [c.text for c in chunks] == [
+        "Russian and Serbian army chiefs discuss cooperation",
+        "MOSCOW, August 12 /TASS/. The Russian Army Chief of Staff met his Serbian counterpart.",
+        "He said. The sides exchanged views on urgent problems of regional security.",
+        "The dialogue confirmed a mutual determination to develop contacts.",
+    ]
+    assert [ARTICLE[c.start : c.end] for c in chunks] == [c.text for c in chunks]
+
+
+def test_sentences_never_cross_a_line_break() -> None:
+    text = "This line has no full stop at its end\nand this line continues the words here.\n"
+
+    assert [text[a:b] for a, b in sentence_spans(text)] == text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        (0, [(0, 0), (1, 1), (2, 2), (3, 3)]),
+        (1, [(0, 1), (0, 2), (1, 3), (2, 3)]),
+        (2, [(0, 2), (0, 3), (0, 3), (1, 3)]),
+    ],
+)
+def test_each_chunk_carries_a_window_of_neighbouring_sentences(
+    window: int, expected: list[tuple[int, int]]
+) -> None:
+    chunks = chunk_document(make_doc(ARTICLE), window=window)
+
+    assert [(c.window_start, c.window_end) for c in chunks] == [
+        (chunks[lo].start, chunks[hi].end) for lo, hi in expected
+    ]
+
+
+def test_chunks_carry_source_ordinal_and_document_metadata() -> None:
+    doc = make_doc(ARTICLE)
+
+    chunks = chunk_document(doc)
+
+    assert [c.ordinal for c in chunks] == list(range(len(chunks)))
+    assert {c.source for c in chunks} == {"a.txt"}
+    assert {c.meta for c in chunks} == {doc.meta}
+    assert doc.meta.outlet == "TASS"
+
+
+def test_chunk_ids_are_unique_stable_and_change_with_path_or_content() -> None:
+    ids = [c.chunk_id for c in chunk_document(make_doc(ARTICLE))]
+    again = [c.chunk_id for c in chunk_document(make_doc(ARTICLE))]
+    moved = [c.chunk_id for c in chunk_document(make_doc(ARTICLE, path="/elsewhere/a"))]
+    edited = [c.chunk_id for c in chunk_document(make_doc(ARTICLE + "One more line here.\n"))]
+
+    assert len(set(ids)) == len(ids)
+    assert ids == again
+    assert not set(ids) & set(moved)
+    assert not set(ids) & set(edited)
+
+
+@pytest.mark.parametrize("counter", COUNTERS.values(), ids=COUNTERS.keys())
+def test_a_long_sentence_is_cut_at_word_boundaries_to_fit(counter: Callable[[str], int]) -> None:
+    sentence = " ".join(f"word{i}" for i in range(300)) + "."
+
+    chunks = chunk_document(make_doc(sentence), max_tokens=40, count_tokens=counter)
+
+    assert len(chunks) > 1
+    assert all(counter(c.text) <= 40 for c in chunks)
+    assert " ".join(c.text for c in chunks) == sentence  # nothing lost, no word split
+
+
+def test_a_chunk_fits_max_tokens_even_when_one_word_is_too_long() -> None:
+    text = "The leaked file read " + "QUJD" * 400 + " in full, the report said.\n"
+
+    chunks = chunk_document(make_doc(text), max_tokens=200, count_tokens=COUNTERS["chars"])
+
+    assert all(COUNTERS["chars"](c.text) <= 200 for c in chunks)
+
+
+def test_html_chunks_point_at_the_text_between_the_tags() -> None:
+    raw = "<html><body><h1>Aleppo corridors open today</h1><p>Civilians <b>left</b> the city.</p>"
+
+    chunks = chunk_document(make_doc(raw, ".html"))
+
+    assert [c.text for c in chunks] == ["Aleppo corridors open today", "Civilians left the city."]
+    assert raw[chunks[1].start : chunks[1].end] == "Civilians <b>left</b> the city."
+
+
+_WORDS = st.sampled_from(
+    ["the", "army", "said", "Aleppo", "Mr.", "U.S.", "2,500", "$", "-", '"quoted"', "e.g.", "TASS"]
+)
+_SENTENCE = st.lists(st.one_of(_WORDS, st.text("abcXYZ.,!?'", min_size=1, max_size=9)), min_size=1)
+_PARAGRAPH = st.lists(_SENTENCE.map(" ".join), min_size=1, max_size=6).map(". ".join)
+_TEXT = st.lists(_PARAGRAPH, min_size=1, max_size=5).map("\n\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=_TEXT,
+    max_tokens=st.integers(min_value=8, max_value=80),
+    window=st.integers(min_value=0, max_value=3),
+    counter=st.sampled_from(sorted(COUNTERS)),
+)
+def test_chunks_quote_the_file_in_order_and_fit_the_token_limit(
+    text: str, max_tokens: int, window: int, counter: str
+) -> None:
+    count = COUNTERS[counter]
+    doc = make_doc(text)
+
+    chunks = chunk_document(doc, max_tokens=max_tokens, window=window, count_tokens=count)
+
+    assert chunks
+    previous_end = 0
+    for chunk in chunks:
+        assert " ".join(doc.text[chunk.start : chunk.end].split()) == chunk.text
+        assert " ".join(doc.clean[chunk.start : chunk.end].split()) == chunk.text
+        assert previous_end <= chunk.start < chunk.end
+        assert chunk.window_start <= chunk.start and chunk.end <= chunk.window_end
+        assert count(chunk.text) <= max_tokens
+        previous_end = chunk.end

@@ -1,0 +1,188 @@
+"""Ingestion end to end: files on disk -> a real Chroma store in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from store.chroma_store import ChunkStore
+from store.embedder import HashingEmbedder, SentenceTransformerEmbedder
+from store.ingest import IngestFailure, IngestReport, ingest_paths
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+GOOD = ["page.html", "report.md", "report.txt"]
+BAD = {
+    "binary.txt": "looks like a binary file, not text",
+    "empty.txt": "is empty",
+    "junk_only.txt": "no text left after removing page junk",
+    "latin1.txt": "is not UTF-8 text (bad byte at position 3); convert it to UTF-8 first",
+    "report.pdf": "unsupported file type '.pdf' (use .htm, .html, .markdown, .md, .txt)",
+}
+EMBEDDER = HashingEmbedder()
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    """A folder holding copies of the good and bad fixture files."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in [*GOOD, *BAD]:
+        shutil.copy(DATA / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ChunkStore:
+    return ChunkStore.open(tmp_path / "store", embed_model=EMBEDDER.name)
+
+
+def ingest(paths: list[str | Path], store: ChunkStore) -> IngestReport:
+    return ingest_paths(paths, store, EMBEDDER)
+
+
+def chunk_ids(store: ChunkStore) -> list[str]:
+    return [c.chunk_id for c in store.all_chunks()]
+
+
+def test_first_run_adds_good_files_and_reports_each_bad_one(
+    docs: Path, store: ChunkStore, tmp_path: Path
+) -> None:
+    missing = tmp_path / "not-there"
+
+    report = ingest([docs, missing], store)
+
+    assert report.added == [str(docs / name) for name in GOOD]
+    assert (report.updated, report.unchanged, report.removed) == ([], [], [])
+    assert sorted(report.failed, key=lambda f: f.path) == sorted(
+        [IngestFailure(str(docs / name), reason) for name, reason in BAD.items()]
+        + [IngestFailure(str(missing), "no such file or folder")],
+        key=lambda f: f.path,
+    )
+    assert report.chunks_written == store.count() > 0
+    assert sorted(store.documents()) == [str((docs / name).resolve()) for name in GOOD]
+    assert report.summary() == (
+        f"3 added, 0 updated, 0 unchanged, 0 removed, 6 failed "
+        f"({report.chunks_written} chunks written)"
+    )
+
+
+def test_every_stored_chunk_quotes_its_file(docs: Path, store: ChunkStore) -> None:
+    ingest([docs], store)
+
+    for chunk in store.all_chunks():
+        raw = store.document_text(chunk.source)
+        assert chunk.window_start <= chunk.start < chunk.end <= chunk.window_end <= len(raw)
+        if chunk.source.endswith(".txt"):  # no markup, so the raw span is the chunk itself
+            assert " ".join(raw[chunk.start : chunk.end].split()) == chunk.text
+
+
+def test_ingesting_twice_changes_nothing(docs: Path, store: ChunkStore) -> None:
+    ingest([docs], store)
+    before = chunk_ids(store)
+
+    again = ingest([docs], store)
+
+    assert again.unchanged == [str(docs / name) for name in GOOD]
+    assert (again.added, again.updated, again.removed, again.chunks_written) == ([], [], [], 0)
+    assert not again.changed
+    assert chunk_ids(store) == before
+    assert len(before) == len(set(before)) == store.count()
+
+
+def test_a_changed_file_is_replaced(docs: Path, store: ChunkStore) -> None:
+    ingest([docs], store)
+    target = docs / "report.txt"
+    old_ids = {c.chunk_id for c in store.all_chunks() if c.source == str(target)}
+    target.write_text("Ceasefire talks resume in Geneva\n\nThe delegations met again today.\n")
+
+    report = ingest([docs], store)
+
+    assert report.updated == [str(target)]
+    assert report.unchanged == [str(docs / "page.html"), str(docs / "report.md")]
+    new = [c for c in store.all_chunks() if c.source == str(target)]
+    assert [c.text for c in new] == [
+        "Ceasefire talks resume in Geneva",
+        "The delegations met again today.",
+    ]
+    assert not old_ids & set(chunk_ids(store))
+    assert store.count() == sum(d.chunk_count for d in store.documents().values())
+    assert ingest([docs], store).unchanged == [str(docs / name) for name in GOOD]
+
+
+def test_a_file_deleted_from_an_ingested_folder_is_removed(docs: Path, store: ChunkStore) -> None:
+    ingest([docs], store)
+    kept = {c.chunk_id for c in store.all_chunks() if not c.source.endswith("report.md")}
+    (docs / "report.md").unlink()
+
+    report = ingest([docs], store)
+
+    assert report.removed == [str(docs / "report.md")]
+    assert set(chunk_ids(store)) == kept
+    assert str((docs / "report.md").resolve()) not in store.documents()
+
+
+def test_naming_single_files_never_removes_their_neighbours(docs: Path, store: ChunkStore) -> None:
+    ingest([docs], store)
+    count = store.count()
+
+    report = ingest([docs / "report.txt"], store)
+
+    assert (report.unchanged, report.removed) == ([str(docs / "report.txt")], [])
+    assert store.count() == count
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda p: p.write_bytes((DATA / "binary.txt").read_bytes()), BAD["binary.txt"]),
+        (lambda p: p.write_bytes((DATA / "latin1.txt").read_bytes()), BAD["latin1.txt"]),
+        (lambda p: p.write_text(""), "is empty"),
+        (lambda p: p.write_text("All news\nShare\n"), BAD["junk_only.txt"]),
+    ],
+    ids=["binary", "latin-1", "emptied", "junk-only"],
+)
+def test_a_file_that_turns_bad_fails_alone_and_keeps_its_chunks(
+    docs: Path, store: ChunkStore, damage: Callable[[Path], object], reason: str
+) -> None:
+    ingest([docs], store)
+    target = docs / "report.txt"
+    original, before = target.read_text(encoding="utf-8"), store.all_chunks()
+    damage(target)
+
+    report = ingest([docs], store)
+
+    assert IngestFailure(str(target), reason) in report.failed
+    assert (report.added, report.updated, report.removed) == ([], [], [])
+    assert store.all_chunks() == before
+    assert store.document_text(str(target)) == original
+
+
+def test_progress_is_reported_after_each_file(docs: Path, store: ChunkStore) -> None:
+    calls: list[tuple[int, int, str]] = []
+
+    ingest_paths([docs], store, EMBEDDER, progress=lambda *call: calls.append(call))
+
+    names = sorted([*GOOD, *BAD])
+    assert calls == [(i, len(names), str(docs / n)) for i, n in enumerate(names, start=1)]
+
+
+@pytest.mark.slow
+def test_the_bundled_corpus_with_the_real_model(tmp_path: Path) -> None:
+    embedder = SentenceTransformerEmbedder()
+    store = ChunkStore.open(tmp_path / "store", embed_model=embedder.name)
+
+    report = ingest_paths([CORPUS], store, embedder)
+    again = ingest_paths([CORPUS], store, embedder)
+
+    assert (len(report.added), report.failed) == (5, [])
+    assert (len(again.unchanged), again.chunks_written) == (5, 0)
+    assert all(embedder.count_tokens(c.text) <= 200 for c in store.all_chunks())
+    question = "Who met the Serbian chief of staff in August?"
+    best, score = store.nearest(embedder.embed([question])[0], k=1)[0]
+    assert Path(best.source).name == "000_bee090b7675e03d0.txt"
+    assert (best.meta.outlet, best.meta.date) == ("TASS", "August 12")
+    assert 0.3 < score <= 1.0
