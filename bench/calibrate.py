@@ -1,6 +1,6 @@
 """Fit the evidence weights and the abstention threshold on the train half of the eval set.
 
-    python bench/calibrate.py [--questions eval/questions.jsonl] [--corpus corpus]
+    python -m bench.calibrate [--questions eval/questions.jsonl] [--corpus corpus]
 
 For every weight combination it asks the train questions once with abstention off, then
 scans thresholds: a question counts as right when it is answerable, its evidence clears the
@@ -25,7 +25,7 @@ from store.embedder import SentenceTransformerEmbedder
 GRID = {
     "similarity_weight": [0.3, 0.4, 0.5, 0.6],
     "coverage_weight": [0.2, 0.3, 0.4],
-    "untyped_penalty": [0.5, 0.65, 0.8],
+    "untyped_penalty": [0.0, 0.3, 0.5, 0.7],
     "headline_penalty": [0.7, 0.85, 1.0],
 }
 THRESHOLDS = [round(0.2 + 0.005 * i, 3) for i in range(101)]
@@ -78,7 +78,9 @@ def main() -> None:
             window = round(1.0 - params["similarity_weight"] - params["coverage_weight"], 3)
             if window < 0:
                 continue
-            settings = load_settings(store=store, window_weight=window, abstain_threshold=0.0, **params)
+            settings = load_settings(
+                store=store, window_weight=window, abstain_threshold=0.0, **params
+            )
             assistant = Assistant.open(settings=settings, embedder=embedder)
             best, threshold, width = plateau(observe(assistant, questions))
             results.append((best, width, threshold, params | {"window_weight": window}))

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from eval.metrics import Outcome, score_outcome, summarize
 from eval.questions import Question, load_questions
 from rag import Answer, Assistant, EvalError
+from store.embedder import Embedder
 
 Split = Literal["train", "test", "all"]
 
@@ -121,6 +122,7 @@ def run_eval(
     split: Split = "all",
     overrides: dict[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    embedder: Embedder | None = None,
 ) -> EvalRun:
     """Ingest ``corpus`` into a temporary store and score every question of the set."""
     if not corpus.is_dir():
@@ -129,7 +131,7 @@ def run_eval(
     if not questions:
         raise EvalError(f"{questions_path}: no questions in split '{split}'")
     with tempfile.TemporaryDirectory(prefix="citeqa-eval-") as tmp:
-        assistant = Assistant.open(Path(tmp) / "store", **(overrides or {}))
+        assistant = Assistant.open(Path(tmp) / "store", embedder=embedder, **(overrides or {}))
         report = assistant.ingest([corpus])
         if not (report.added or report.unchanged):
             raise EvalError(f"nothing could be ingested from {corpus}: {report.summary()}")

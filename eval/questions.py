@@ -74,7 +74,9 @@ def _parse(line: str, where: str) -> Question:
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         raise EvalError(f"{where}: field 'sources' must be a list of file names")
     if data["answerable"] and not answers:
-        raise EvalError(f"{where}: an answerable question needs at least one answer")
+        raise EvalError(
+            f"{where}: field 'answers' is empty; an answerable question needs at least one fact"
+        )
     turn = data.get("turn", 1)
     if not isinstance(turn, int) or turn < 1:
         raise EvalError(f"{where}: field 'turn' must be a positive integer")

@@ -111,7 +111,7 @@ class Assistant:
         return self._answer(build_query(_check_question(question)))
 
     def _answer(self, query: Query) -> Answer:
-        passages = self._retriever.retrieve(query.search_text, self.settings.top_k)
+        passages = self._retriever.retrieve(query.message, self.settings.top_k, query.context)
         return self._answerer.answer(query, passages, self.document_text)
 
     def chat(self, message: str, history: Sequence[Turn] = ()) -> Answer:

@@ -4,7 +4,7 @@ The score mixes the embedding similarity with the share of the question's (IDF-w
 terms that the sentence and its window contain, and penalises sentences that cannot hold
 the kind of answer asked for (no number for "how many") and bare headlines. The weights and
 the abstention threshold live in ``Settings`` and are fitted on the train half of the eval
-set by ``bench/calibrate.py``.
+set by ``python -m bench.calibrate``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.question import AnswerType, asks_weekday, classify, typed_candidates
+from rag.question import (
+    AnswerType,
+    asks_for_several,
+    asks_weekday,
+    classify,
+    typed_candidates,
+)
 from rag.text import content_terms
 from rag.types import Passage
 from store.metadata import dateline_end
@@ -33,6 +39,7 @@ class Query:
     context: str = ""
     kind: AnswerType = AnswerType.OTHER
     weekday: bool = False
+    several: bool = False
     terms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -46,7 +53,7 @@ def build_query(message: str, context: str = "") -> Query:
     own = content_terms(message.replace(type_words, " ", 1) if type_words else message)
     terms = dict.fromkeys(content_terms(context), CONTEXT_WEIGHT)
     terms.update(dict.fromkeys(own, 1.0))
-    return Query(message, context, kind, asks_weekday(message), terms)
+    return Query(message, context, kind, asks_weekday(message), asks_for_several(message), terms)
 
 
 @dataclass(frozen=True)

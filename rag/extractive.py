@@ -23,6 +23,9 @@ class AnswerOptions:
     abstain_threshold: float = 0.42
     # Another passage is cited when its evidence is at least this share of the best one's.
     support_ratio: float = 0.85
+    # A conflicting figure from another report is shown down to this share of the best score:
+    # hiding a disagreement is worse than showing a slightly weaker passage.
+    conflict_ratio: float = 0.75
     weights: EvidenceWeights = field(default_factory=EvidenceWeights)
 
 
@@ -83,8 +86,12 @@ class ExtractiveAnswerer:
         if best.score < options.abstain_threshold:
             return Answer(query.message, ABSTAIN_TEXT, True, passages=passages, evidence=best.score)
         floor = best.score * options.support_ratio
-        short = vote_short_answer(scored, floor) if best.candidates else None
-        conflict = find_disagreement(query, scored, short, floor) if short else None
+        short = vote_short_answer(scored, floor) if best.candidates and not query.several else None
+        conflict = (
+            find_disagreement(query, scored, short, best.score * options.conflict_ratio)
+            if short
+            else None
+        )
         if conflict is not None and short is not None:
             chosen = [best, conflict]
             text = _compose_conflict(short, chosen)

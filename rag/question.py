@@ -34,7 +34,10 @@ _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
         re.compile(
             r"^\s*(who|whom|whose)\b|\bwho\b|\bwhere\b|"
             r"\b(which|what) (city|country|countries|town|place|organi[sz]ations?|agency|"
-            r"group|outlet|minister|official|road|park|person|president|envoy)\b",
+            r"group|outlet|minister|official|road|park|person|president|envoy)\b|"
+            r"\b(which|what)( \w+)?( \w+)? (powers|countries|nations|states|cities|"
+            r"organi[sz]ations|agencies|groups|officials|ministers|outlets|people)\b|"
+            r"^\s*name the\b",
             re.I,
         ),
         AnswerType.NAME,
@@ -48,6 +51,18 @@ _INSTRUCTION = re.compile(
     r"\bsystem prompt\b|\bact as\b|\bjailbreak\b|\bfrom now on\b",
     re.IGNORECASE,
 )
+
+
+_PLURAL_ASK = re.compile(
+    r"\b(which|what)( \w+)?( \w+)? (powers|countries|nations|states|cities|organi[sz]ations|"
+    r"agencies|groups|officials|ministers|outlets|people|topics|details|issues)\b|^\s*name the\b",
+    re.I,
+)
+
+
+def asks_for_several(question: str) -> bool:
+    """ "Which organizations ...": the answer is a list, best given as the whole sentence."""
+    return bool(_PLURAL_ASK.search(question))
 
 
 def answer_type(question: str) -> AnswerType:

@@ -93,26 +93,31 @@ class HybridRetriever:
             self._keyword = KeywordIndex(self._store.all_chunks(), self._options.candidates)
         return self._keyword
 
-    def retrieve(self, question: str, limit: int) -> list[Passage]:
-        """The ``limit`` best passages for ``question``, best first."""
-        vector = self._embedder.embed([question])[0]
-        dense = self._store.nearest(vector, self._options.candidates)
-        keyword = self._keyword_index().search(question) if self._options.hybrid else []
-        chunks = {c.chunk_id: c for c, _ in dense} | {c.chunk_id: c for c, _ in keyword}
-        similarity = {c.chunk_id: s for c, s in dense}
+    def retrieve(self, question: str, limit: int, context: str = "") -> list[Passage]:
+        """The ``limit`` best passages for ``question``, best first.
+
+        With ``context`` (words a follow-up leans on), the question is searched both alone
+        and with its context, and all rankings are fused; similarity is the better of the two.
+        """
+        texts = [question] + ([f"{question} {context}"] if context else [])
+        vectors = self._embedder.embed(texts)
+        chunks: dict[str, Chunk] = {}
+        similarity: dict[str, float] = {}
+        rankings: list[list[str]] = []
+        for text, vector in zip(texts, vectors, strict=True):
+            dense = self._store.nearest(vector, self._options.candidates)
+            keyword = self._keyword_index().search(text) if self._options.hybrid else []
+            chunks |= {c.chunk_id: c for c, _ in dense} | {c.chunk_id: c for c, _ in keyword}
+            for chunk, score in dense:
+                similarity[chunk.chunk_id] = max(score, similarity.get(chunk.chunk_id, -1.0))
+            rankings += [[c.chunk_id for c, _ in dense], [c.chunk_id for c, _ in keyword]]
         missing = [i for i in chunks if i not in similarity]
         for chunk_id, stored in self._store.vectors(missing).items():
-            similarity[chunk_id] = sum(a * b for a, b in zip(vector, stored, strict=False))
-        dense_ids = [c.chunk_id for c, _ in dense]
-        keyword_ids = [c.chunk_id for c, _ in keyword]
-        fused = fuse_rankings([dense_ids, keyword_ids], self._options.rrf_k)
-        boost = 1.0 / (self._options.rrf_k + 1)
-        anchors = question_anchors(question)
-        for chunk_id, chunk in chunks.items():
-            text = chunk.text.lower()
-            if anchors:
-                fused[chunk_id] += boost * sum(a in text for a in anchors) / len(anchors)
+            similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
+        fused = fuse_rankings(rankings, self._options.rrf_k)
+        self._boost_anchors(question, chunks, fused)
         ranked = sorted(chunks, key=lambda i: fused[i], reverse=True)[:limit]
+        dense_ids, keyword_ids = rankings[0], rankings[1]
         return [
             Passage(
                 chunk=chunks[i],
@@ -123,3 +128,19 @@ class HybridRetriever:
             )
             for i in ranked
         ]
+
+    def _boost_anchors(
+        self, question: str, chunks: dict[str, Chunk], fused: dict[str, float]
+    ) -> None:
+        """Raise passages naming the question's numbers, dates and names (one rank's worth)."""
+        anchors = question_anchors(question)
+        if not anchors:
+            return
+        boost = 1.0 / (self._options.rrf_k + 1)
+        for chunk_id, chunk in chunks.items():
+            text = chunk.text.lower()
+            fused[chunk_id] += boost * sum(a in text for a in anchors) / len(anchors)
+
+
+def _dot(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ class Settings(BaseSettings):
         0.7, ge=0.0, le=1.0, description="Evidence factor for a headline (no full sentence)."
     )
     abstain_threshold: float = Field(
-        0.42,
+        0.41,
         ge=0.0,
         le=1.0,
         description="Evidence score below which the answer is 'the documents do not say'.",
@@ -79,6 +80,8 @@ def load_settings(**overrides: Any) -> Settings:
     """Settings with ``overrides`` on top; invalid values raise one-line ``SettingsError``."""
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"citeqa.toml is not valid TOML: {error}") from error
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "settings"

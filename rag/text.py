@@ -141,7 +141,7 @@ DATE_PATTERN = re.compile(
     rf"\b(?:(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}} (?:{_MONTHS})"
     rf"(?: \d{{4}})?|(?:on |last |next )?(?:{_WEEKDAYS})|(?:yesterday|today|tomorrow)|"
     rf"(?:19|20)\d\d|\d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)"
-    rf"(?: (?:to|and|-) \d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.))?)\b",
+    rf"(?: (?:to|and|-) \d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.))?)(?!\w)",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -154,10 +154,12 @@ NUMBER_PATTERN = re.compile(
     rf"(?:[- ](?:hour|day|week|month|year|km|kilometer|mile|percent|%)s?)?\b",
     re.IGNORECASE,
 )
-# Runs of capitalised words (allowing "of", "the", "de", "al" inside) such as
+# Runs of capitalised words (allowing "of", "the", "de", "al-" inside, but not "and", which
+# would merge two people into one) such as
 # "Doctors Without Borders", "Staffan de Mistura", "Jabhat al-Nusra".
+_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*)"
 NAME_PATTERN = re.compile(
-    r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|the|de|al|al-|for|and|bin|von|van|du|la)\s+)*[A-Z][\w’'-]*)*"
+    rf"\b{_NAME_WORD}(?:(?:\s+(?:(?:of|the|de|al|for|bin|von|van|du|la)\s+)*|\s+al-){_NAME_WORD})*"
 )
 
 

@@ -67,7 +67,9 @@ def test_name_candidates_leave_out_names_the_question_already_holds() -> None:
 
 
 def test_date_candidates() -> None:
-    sentence = "A three-hour humanitarian window will open in northern Aleppo daily from 10 am to 1 pm."
+    sentence = (
+        "A three-hour humanitarian window will open in northern Aleppo daily from 10 am to 1 pm."
+    )
     assert typed_candidates(sentence, AnswerType.DATE, "When does the window open?") == [
         "10 am to 1 pm"
     ]

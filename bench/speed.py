@@ -1,0 +1,99 @@
+"""How fast citeqa ingests and answers, as ratios to llama-index and to the raw model.
+
+    python -m bench.speed [--corpus DIR] [--repeat N]
+
+Measured in one run on one machine, so the ratios compare like with like:
+- ingest: citeqa's full ingestion (clean, chunk, embed, write Chroma on disk) vs the plain
+  llama-index VectorStoreIndex build vs the raw model encoding citeqa's own chunks;
+- query: citeqa's ``ask`` (hybrid retrieval + answer) vs the plain llama-index top-3
+  retrieval vs the raw model encoding the question.
+Timings are printed, never asserted: they belong here, not in unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.baseline import build_baseline
+from eval.harness import default_corpus_path, select
+from eval.questions import default_questions_path, load_questions
+from rag import Assistant
+from store.chunker import chunk_document
+from store.embedder import SentenceTransformerEmbedder
+from store.ingest import load_document
+from store.loader import find_files
+
+
+def _seconds(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _median_ms(action: Callable[[str], object], questions: list[str]) -> float:
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        action(question)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def chunk_texts(corpus: Path, embedder: SentenceTransformerEmbedder) -> list[str]:
+    """The texts citeqa embeds for ``corpus``, made by the store's own stages."""
+    found, _ = find_files([corpus])
+    return [
+        c.text
+        for f in found
+        for c in chunk_document(load_document(f), count_tokens=embedder.count_tokens)
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=default_corpus_path())
+    parser.add_argument("--repeat", type=int, default=3, help="ingest runs (best is kept)")
+    args = parser.parse_args()
+    embedder = SentenceTransformerEmbedder()
+    embedder.embed(["warm up"])
+    questions = [q.question for q in select(load_questions(default_questions_path()), "all")]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ingest_times = []
+        for run in range(args.repeat):
+            assistant = Assistant.open(Path(tmp) / f"store{run}", embedder=embedder)
+            started = time.perf_counter()
+            assistant.ingest([args.corpus])
+            ingest_times.append(time.perf_counter() - started)
+        chunks = chunk_texts(args.corpus, embedder)
+        assistant.ask("warm up")
+        ours_ingest = min(ingest_times)
+        raw_ingest = min(_seconds(lambda: embedder.embed(chunks)) for _ in range(args.repeat))
+        plain_ingest = min(
+            _seconds(lambda: build_baseline(args.corpus, embedder)) for _ in range(args.repeat)
+        )
+        retriever = build_baseline(args.corpus, embedder)
+        ours_query = _median_ms(assistant.ask, questions)
+        plain_query = _median_ms(retriever.retrieve, questions)
+        raw_query = _median_ms(lambda q: embedder.embed([q]), questions)
+
+    print(f"corpus {args.corpus} ({len(chunks)} chunks), {len(questions)} questions\n")
+    print(f"{'':<8}{'citeqa':>12}{'llama-index':>14}{'raw model':>12}{'vs llama':>10}{'vs raw':>9}")
+    print(
+        f"{'ingest':<8}{ours_ingest:>11.2f}s{plain_ingest:>13.2f}s{raw_ingest:>11.2f}s"
+        f"{ours_ingest / plain_ingest:>9.2f}x{ours_ingest / raw_ingest:>8.2f}x"
+    )
+    print(
+        f"{'query':<8}{ours_query:>10.1f}ms{plain_query:>12.1f}ms{raw_query:>10.1f}ms"
+        f"{ours_query / plain_query:>9.2f}x{ours_query / raw_query:>8.2f}x"
+    )
+    print("\n(ratios are citeqa's time over the other's: below 1 means citeqa is faster)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""The ``citeqa`` command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+
+CITEQA = Path(sys.executable).with_name("citeqa")
+QUESTION = "Which road is used to supply food to Aleppo?"
+
+
+def citeqa(*args: str | Path, cwd: Path, script: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run citeqa (the console script, or ``python -m ui.cli``) in ``cwd``, offline."""
+    command = [str(CITEQA)] if script else [sys.executable, "-m", "ui.cli"]
+    env = os.environ | {"HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    env = {k: v for k, v in env.items() if not k.startswith("CITEQA_")}
+    return subprocess.run(
+        [*command, *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def file_text(source: str, cwd: Path) -> str:
+    return (cwd / source).read_bytes().decode("utf-8-sig")
+
+
+def assert_one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("citeqa: error:")
+    return lines[0]
+
+
+# --- user errors: none of these loads the embedding model -------------------------------------
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Path:
+    """A store that exists and holds nothing (opening one does not load the model)."""
+    store = tmp_path / "empty"
+    Assistant.open(store)
+    return store
+
+
+def test_console_script_is_installed(tmp_path: Path) -> None:
+    result = citeqa("--help", cwd=tmp_path, script=True)
+    assert result.returncode == 0
+    for command in ("ingest", "ask", "ui", "eval"):
+        assert command in result.stdout
+
+
+def test_ask_with_a_missing_store(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    result = citeqa("ask", QUESTION, "--store", missing, cwd=tmp_path, script=True)
+    line = assert_one_error_line(result)
+    assert str(missing) in line
+    assert "citeqa ingest" in line  # says what to do
+    assert result.stdout == ""
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_ask_an_empty_question(tmp_path: Path, empty_store: Path, question: str) -> None:
+    result = citeqa("ask", question, "--store", empty_store, cwd=tmp_path)
+    line = assert_one_error_line(result)
+    assert "empty" in line
+
+
+def test_ask_a_too_long_question(tmp_path: Path, empty_store: Path) -> None:
+    result = citeqa("ask", "why " * 600, "--store", empty_store, cwd=tmp_path)
+    assert "2000" in assert_one_error_line(result)
+
+
+def test_ingest_a_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+    result = citeqa("ingest", missing, "--store", tmp_path / "store", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    naming = [line for line in result.stderr.splitlines() if str(missing) in line]
+    assert len(naming) == 1
+    assert "no such file" in naming[0]
+    assert "1 failed" in result.stdout
+
+
+def test_invalid_setting_in_the_environment(tmp_path: Path, empty_store: Path) -> None:
+    env_run = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ask", QUESTION, "--store", str(empty_store)],
+        cwd=tmp_path,
+        env=os.environ | {"CITEQA_TOP_K": "lots"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "top_k" in assert_one_error_line(env_run)
+
+
+def test_malformed_citeqa_toml_is_one_error_line(tmp_path: Path) -> None:
+    (tmp_path / "citeqa.toml").write_text("top_k = [\n", encoding="utf-8")
+    result = citeqa("ask", QUESTION, "--store", tmp_path / "store", cwd=tmp_path)
+    assert "citeqa.toml" in assert_one_error_line(result)
+
+
+# --- the real thing: ingest the bundled corpus, then ask -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> tuple[Path, Path]:
+    """A working folder holding a copy of the corpus and a store it was ingested into."""
+    work = tmp_path_factory.mktemp("cli")
+    corpus = work / "corpus"
+    corpus.mkdir()
+    for path in sorted(corpus_dir.glob("*.txt")):
+        (corpus / path.name).write_bytes(path.read_bytes())
+    result = citeqa("ingest", "corpus", "--store", "store", "--no-progress", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "5 added" in result.stdout
+    assert result.stdout.count("added  corpus/") == 5
+    return work, work / "store"
+
+
+@pytest.mark.slow
+def test_ingest_again_skips_unchanged_files(ingested: tuple[Path, Path]) -> None:
+    work, store = ingested
+    result = citeqa("ingest", "corpus", "--store", store, "--no-progress", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "0 added, 0 updated, 5 unchanged" in result.stdout
+    assert "0 chunks written" in result.stdout
+
+
+@pytest.mark.slow
+def test_ask_json(ingested: tuple[Path, Path]) -> None:
+    work, store = ingested
+    result = citeqa("ask", QUESTION, "--store", store, "--json", cwd=work)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"text", "abstained", "citations"} <= data.keys()
+    assert data["abstained"] is False
+    assert "Castello Road" in data["text"]
+    assert data["citations"]
+    for citation in data["citations"]:
+        assert {"n", "source", "start", "end", "quote", "score"} <= citation.keys()
+        assert (
+            file_text(citation["source"], work)[citation["start"] : citation["end"]]
+            == (citation["quote"])
+        )
+    first = data["citations"][0]
+    assert first["n"] == 1
+    assert Path(first["source"]).name == "000_bee090b7675e03d0.txt"
+    assert "Castello Road" in first["quote"]
+
+
+@pytest.mark.slow
+def test_ask_plain_text(ingested: tuple[Path, Path]) -> None:
+    work, store = ingested
+    result = citeqa("ask", QUESTION, "--store", store, cwd=work)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "Castello Road" in lines[0]
+    assert "[1]" in lines[0]
+    marker = next(line for line in lines if line.startswith("[1] "))
+    assert "corpus/000_bee090b7675e03d0.txt:" in marker
+    span = marker.split()[1].rsplit(":", 1)[1]
+    start, end = (int(x) for x in span.split("-"))
+    quote = file_text("corpus/000_bee090b7675e03d0.txt", work)[start:end]
+    assert f'    "{quote}"' in lines
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(result.stdout)
