@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rag.compound import merge_answers, split_compound
 from rag.conversation import Turn, follow_up_context
 from rag.evidence import EvidenceWeights, Query, build_query
 from rag.extractive import AnswerOptions, ExtractiveAnswerer
@@ -108,9 +109,21 @@ class Assistant:
 
     def ask(self, question: str) -> Answer:
         """Answer ``question`` from the documents, with citations, or abstain."""
-        return self._answer(build_query(_check_question(question)))
+        return self._answer(_check_question(question))
 
-    def _answer(self, query: Query) -> Answer:
+    def _answer(self, message: str, context: str = "") -> Answer:
+        parts = split_compound(message)
+        answers = [
+            # Each part keeps the other parts as context: "Who is he, and when did that
+            # visit take place?" needs the first half to know which visit.
+            self._answer_one(
+                build_query(part, f"{context} {message}".strip() if len(parts) > 1 else context)
+            )
+            for part in parts
+        ]
+        return answers[0] if len(answers) == 1 else merge_answers(message, answers)
+
+    def _answer_one(self, query: Query) -> Answer:
         passages = self._retriever.retrieve(query.message, self.settings.top_k, query.context)
         return self._answerer.answer(query, passages, self.document_text)
 
@@ -122,7 +135,7 @@ class Assistant:
         """
         message = _check_question(message)
         context = follow_up_context(message, history)
-        answer = self._answer(build_query(message, context))
+        answer = self._answer(message, context)
         if context:
             answer.standalone_question = f"{message} (context: {context})"
         return answer

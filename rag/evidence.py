@@ -13,13 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.question import (
-    AnswerType,
-    asks_for_several,
-    asks_weekday,
-    classify,
-    typed_candidates,
-)
+from rag.question import AnswerSpec, AnswerType, answer_spec, typed_candidates
 from rag.text import content_terms
 from rag.types import Passage
 from store.metadata import dateline_end
@@ -37,10 +31,12 @@ class Query:
 
     message: str
     context: str = ""
-    kind: AnswerType = AnswerType.OTHER
-    weekday: bool = False
-    several: bool = False
+    spec: AnswerSpec = field(default_factory=lambda: AnswerSpec(AnswerType.OTHER))
     terms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> AnswerType:
+        return self.spec.kind
 
     @property
     def search_text(self) -> str:
@@ -49,11 +45,12 @@ class Query:
 
 def build_query(message: str, context: str = "") -> Query:
     """Terms of ``message`` weigh 1; terms only in ``context`` (earlier turns) weigh less."""
-    kind, type_words = classify(message)
+    spec = answer_spec(message)
+    type_words = spec.type_words
     own = content_terms(message.replace(type_words, " ", 1) if type_words else message)
     terms = dict.fromkeys(content_terms(context), CONTEXT_WEIGHT)
     terms.update(dict.fromkeys(own, 1.0))
-    return Query(message, context, kind, asks_weekday(message), asks_for_several(message), terms)
+    return Query(message, context, spec, terms)
 
 
 @dataclass(frozen=True)
@@ -101,7 +98,7 @@ def score_passages(
         chunk = passage.chunk
         window = text_of(chunk.source)[chunk.window_start : chunk.window_end]
         body = chunk.text[dateline_end(chunk.text) :]
-        candidates = tuple(typed_candidates(body, query.kind, query.message, query.weekday))
+        candidates = tuple(typed_candidates(body, query.spec))
         headline = not _SENTENCE_END.search(chunk.text)
         score = (
             weights.similarity * passage.similarity

@@ -6,14 +6,12 @@ either a span of a cited sentence or fixed wording ("The documents do not say.")
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.evidence import Evidence, EvidenceWeights, Query, TextLookup, score_passages
-from rag.question import AnswerType, is_instruction
-from rag.text import content_terms
+from rag.question import AnswerType, counted_thing, is_instruction
 from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage
 
 
@@ -46,26 +44,19 @@ def vote_short_answer(scored: list[Evidence], floor: float) -> str | None:
     return spelling[max(best, key=lambda k: votes[k])]
 
 
-def _counted_thing(sentence: str, number: str) -> set[str]:
-    """Content terms of the few words after a number: what it counts ("safe corridors")."""
-    at = sentence.lower().find(number.lower())
-    after = sentence[at + len(number) :] if at >= 0 else ""
-    return set(content_terms(" ".join(re.findall(r"[\w’'-]+", after)[:3])))
-
-
 def find_disagreement(
     query: Query, scored: list[Evidence], short: str, floor: float
 ) -> Evidence | None:
     """A passage from another report that gives a different figure for the same thing."""
     best = scored[0]
-    thing = _counted_thing(best.text, short) & set(query.terms)
+    thing = counted_thing(best.text, short) & set(query.terms)
     if query.kind is not AnswerType.NUMBER or not thing:
         return None
     for item in scored[1:]:
         if item.score < floor or item.source == best.source or not item.candidates:
             continue
         other = item.candidates[0]
-        if other.lower() != short.lower() and thing & _counted_thing(item.text, other):
+        if other.lower() != short.lower() and thing & counted_thing(item.text, other):
             return item
     return None
 
@@ -86,7 +77,9 @@ class ExtractiveAnswerer:
         if best.score < options.abstain_threshold:
             return Answer(query.message, ABSTAIN_TEXT, True, passages=passages, evidence=best.score)
         floor = best.score * options.support_ratio
-        short = vote_short_answer(scored, floor) if best.candidates and not query.several else None
+        short = (
+            vote_short_answer(scored, floor) if best.candidates and not query.spec.several else None
+        )
         conflict = (
             find_disagreement(query, scored, short, best.score * options.conflict_ratio)
             if short

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
 
-from rag.text import DATE_PATTERN, NAME_PATTERN, NUMBER_PATTERN, STOPWORDS, content_terms
+from rag.text import (
+    DATE_PATTERN,
+    NAME_PATTERN,
+    NUMBER_PATTERN,
+    STOPWORDS,
+    content_terms,
+    stem,
+)
 
 
 class AnswerType(Enum):
@@ -17,9 +25,7 @@ class AnswerType(Enum):
 
 _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     (
-        re.compile(
-            r"\bhow (many|much|long|far|old)\b|\bnumber of\b|\bwhat (percentage|share)\b", re.I
-        ),
+        re.compile(r"\bhow (many|much|long|old)\b|\bnumber of\b|\bwhat (percentage|share)\b", re.I),
         AnswerType.NUMBER,
     ),
     (
@@ -107,30 +113,75 @@ def _with_noun(sentence: str, match: re.Match[str]) -> str:
     return name
 
 
-def typed_candidates(
-    sentence: str, kind: AnswerType, question: str, weekday: bool = False
-) -> list[str]:
-    """Spans of ``sentence`` of the expected type that the question does not already name."""
-    if kind is AnswerType.NUMBER:
+_COUNTED = re.compile(r"\b(?:how many|how much|number of)\s+([\w’'-]+(?:\s+[\w’'-]+)?)", re.I)
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """What a good answer to a question looks like."""
+
+    kind: AnswerType
+    type_words: str = ""
+    weekday: bool = False
+    several: bool = False
+    counted: frozenset[str] = frozenset()  # "how many people" -> {"peopl"}
+    asked: frozenset[str] = frozenset()  # the question's own content terms
+
+
+def answer_spec(question: str) -> AnswerSpec:
+    kind, type_words = classify(question)
+    counted: list[str] = []
+    if match := _COUNTED.search(question):
+        for word in match.group(1).split():
+            if word.lower() in STOPWORDS:
+                break
+            counted.append(stem(word))
+    return AnswerSpec(
+        kind=kind,
+        type_words=type_words,
+        weekday=asks_weekday(question),
+        several=asks_for_several(question),
+        counted=frozenset(counted),
+        asked=frozenset(content_terms(question)),
+    )
+
+
+def counted_thing(sentence: str, number: str) -> set[str]:
+    """Content terms of the few words after a number: what it counts ("safe corridors")."""
+    at = sentence.lower().find(number.lower())
+    after = sentence[at + len(number) :] if at >= 0 else ""
+    return set(content_terms(" ".join(re.findall(r"[\w’'-]+", after)[:3])))
+
+
+def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
+    if spec.kind is AnswerType.NUMBER:
         dates = [m.span() for m in DATE_PATTERN.finditer(sentence)]
         spans = [
             m.group()
             for m in NUMBER_PATTERN.finditer(sentence)
             if not any(a <= m.start() < b for a, b in dates)  # the 12 of "August 12"
         ]
-    elif kind is AnswerType.DATE:
+        if spec.counted:  # "how many people": a number of corridors does not answer it
+            spans = [s for s in spans if spec.counted & counted_thing(sentence, s)]
+        return spans
+    if spec.kind is AnswerType.DATE:
         spans = [m.group() for m in DATE_PATTERN.finditer(sentence)]
-        if weekday:
-            spans = [s for s in spans if _WEEKDAY.search(s)]
-    elif kind is AnswerType.NAME:
+        return [s for s in spans if _WEEKDAY.search(s)] if spec.weekday else spans
+    if spec.kind is AnswerType.NAME:
         spans = [_with_noun(sentence, m) for m in NAME_PATTERN.finditer(sentence)]
-        spans = [s for s in spans if not DATE_PATTERN.fullmatch(s)]
-    else:
-        return []
-    asked = set(content_terms(question))
+        return [s for s in spans if not DATE_PATTERN.fullmatch(s)]
+    return []
+
+
+def typed_candidates(sentence: str, spec: AnswerSpec) -> list[str]:
+    """Spans of ``sentence`` of the expected type that the question does not already name.
+
+    A span whose words are more than half the question's own ("US-backed Syrian Democratic Forces"
+    for "Who commands the Syrian Democratic Forces?") restates the question, so it is left out.
+    """
     fresh = []
-    for span in spans:
-        terms = content_terms(span)
-        if terms and not set(terms) <= asked:
+    for span in _spans(sentence, spec):
+        terms = set(content_terms(span))
+        if terms and len(terms & spec.asked) * 2 <= len(terms):
             fresh.append(span.strip(" ,.;:"))
     return fresh

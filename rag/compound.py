@@ -1,0 +1,57 @@
+"""Two questions in one ("On what date did X begin, and on what date did Y report Z?").
+
+Each part is answered on its own (its own answer type, its own best passage), and the parts'
+answers are joined with their citation markers renumbered. Without the split, the answerer
+would look for one sentence answering both halves, which rarely exists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage
+
+_SPLIT = re.compile(
+    r",?\s+and\s+(?=(?:what|which|who|whom|whose|when|where|why|how|(?:on|in|at|for) what)\b)",
+    re.IGNORECASE,
+)
+_MARKER = re.compile(r"\[(\d+)\]")
+_MIN_PART_WORDS = 3
+
+
+def split_compound(question: str) -> list[str]:
+    """The sub-questions of ``question``, or ``[question]`` when it asks one thing."""
+    parts = [p.strip(" ?,") for p in _SPLIT.split(question)]
+    if len(parts) < 2 or any(len(p.split()) < _MIN_PART_WORDS for p in parts):
+        return [question]
+    return [p[0].upper() + p[1:] + "?" for p in parts]
+
+
+def _renumber(text: str, offset: int) -> str:
+    return _MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)
+
+
+def merge_answers(question: str, parts: list[Answer]) -> Answer:
+    """One answer from the parts' answers; abstains only when every part did."""
+    answered = [a for a in parts if not a.abstained]
+    if not answered:
+        return replace(parts[0], question=question)
+    texts: list[str] = []
+    citations: list[Citation] = []
+    passages: list[Passage] = []
+    for answer in answered:
+        offset = len(citations)
+        texts.append(_renumber(answer.text, offset))
+        citations += [replace(c, n=c.n + offset) for c in answer.citations]
+        passages += answer.passages
+    if len(answered) < len(parts):
+        texts.append(f"(For the rest of the question: {ABSTAIN_TEXT.lower()})")
+    return Answer(
+        question=question,
+        text=" ".join(texts),
+        abstained=False,
+        citations=citations,
+        passages=passages,
+        evidence=min(a.evidence for a in answered),
+    )
