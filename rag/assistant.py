@@ -49,6 +49,7 @@ class Assistant:
                     window_coverage=settings.window_weight,
                     untyped_penalty=settings.untyped_penalty,
                     headline_penalty=settings.headline_penalty,
+                    missing_anchor_penalty=settings.missing_anchor_penalty,
                 ),
             ),
         )

@@ -60,6 +60,7 @@ class EvidenceWeights:
     window_coverage: float = 0.15
     untyped_penalty: float = 0.75
     headline_penalty: float = 0.85
+    missing_anchor_penalty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,18 @@ def _coverage(terms: dict[str, float], text: str, idf: Callable[[str], float]) -
     total = sum(weight * idf(t) for t, weight in terms.items()) or 1.0
     present = set(content_terms(text))
     return sum(weight * idf(t) for t, weight in terms.items() if t in present) / total
+
+
+def _missing_anchors(spec: AnswerSpec, window: str) -> float:
+    """Share of the question's names, numbers and dates that the passage's window lacks.
+
+    "What did Lavrov say in Lausanne?" is not answered by a passage about Lausanne alone.
+    """
+    if not spec.anchors:
+        return 0.0
+    present = set(content_terms(window))
+    missing = sum(len(anchor & present) * 2 < len(anchor) for anchor in spec.anchors)
+    return missing / len(spec.anchors)
 
 
 def score_passages(
@@ -109,6 +122,7 @@ def score_passages(
             score *= weights.untyped_penalty
         if headline:
             score *= weights.headline_penalty
+        score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window)
         coverage = _coverage(query.terms, chunk.text, idf)
         scored.append(Evidence(passage, score, coverage, candidates, headline))
     return sorted(scored, key=lambda e: e.score, reverse=True)

@@ -113,6 +113,7 @@ def _with_noun(sentence: str, match: re.Match[str]) -> str:
     return name
 
 
+_PLURALS = frozenset({"people", "children", "men", "women", "personnel", "staff", "police"})
 _COUNTED = re.compile(r"\b(?:how many|how much|number of)\s+([\w’'-]+(?:\s+[\w’'-]+)?)", re.I)
 
 
@@ -126,6 +127,15 @@ class AnswerSpec:
     several: bool = False
     counted: frozenset[str] = frozenset()  # "how many people" -> {"peopl"}
     asked: frozenset[str] = frozenset()  # the question's own content terms
+    anchors: tuple[frozenset[str], ...] = ()  # terms of each number, date and name it names
+
+
+def question_anchors(question: str) -> list[str]:
+    """Numbers, dates and names in the question (lower case): what a passage should name."""
+    found = [m.group().lower() for m in NUMBER_PATTERN.finditer(question)]
+    found += [m.group().lower() for m in DATE_PATTERN.finditer(question)]
+    found += [m.group().lower() for m in NAME_PATTERN.finditer(question) if m.start() > 0]
+    return sorted({a.strip() for a in found if len(a.strip()) > 1})
 
 
 def answer_spec(question: str) -> AnswerSpec:
@@ -135,7 +145,9 @@ def answer_spec(question: str) -> AnswerSpec:
         for word in match.group(1).split():
             if word.lower() in STOPWORDS:
                 break
-            counted.append(stem(word))
+            # Only plural nouns name what is counted; "how many fled" counts nothing named.
+            if word.lower().endswith("s") or word.lower() in _PLURALS:
+                counted.append(stem(word))
     return AnswerSpec(
         kind=kind,
         type_words=type_words,
@@ -143,6 +155,9 @@ def answer_spec(question: str) -> AnswerSpec:
         several=asks_for_several(question),
         counted=frozenset(counted),
         asked=frozenset(content_terms(question)),
+        anchors=tuple(
+            terms for a in question_anchors(question) if (terms := frozenset(content_terms(a)))
+        ),
     )
 
 

@@ -7,7 +7,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from rag.text import DATE_PATTERN, NAME_PATTERN, NUMBER_PATTERN, content_terms
+from rag.question import question_anchors
+from rag.text import content_terms
 from rag.types import Passage
 from store.chroma_store import ChunkStore
 from store.embedder import Embedder
@@ -34,14 +35,6 @@ def fuse_rankings(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
         for rank, chunk_id in enumerate(ranking, start=1):
             scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (k + rank)
     return scores
-
-
-def question_anchors(question: str) -> list[str]:
-    """Numbers, dates and names in the question: a passage naming them is a better bet."""
-    found = [m.group().lower() for m in NUMBER_PATTERN.finditer(question)]
-    found += [m.group().lower() for m in DATE_PATTERN.finditer(question)]
-    found += [m.group().lower() for m in NAME_PATTERN.finditer(question) if m.start() > 0]
-    return sorted({a.strip() for a in found if len(a.strip()) > 1})
 
 
 class KeywordIndex:

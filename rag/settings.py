@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     max_chunk_tokens: int = Field(200, ge=16, le=256, description="Token limit per chunk.")
     window: int = Field(1, ge=0, le=5, description="Sentences of context on each side.")
     candidates: int = Field(30, ge=1, le=500, description="Hits taken from each retriever.")
-    top_k: int = Field(6, ge=1, le=50, description="Passages handed to the answerer.")
+    top_k: int = Field(10, ge=1, le=50, description="Passages handed to the answerer.")
     hybrid: bool = Field(True, description="Fuse BM25 keyword search with dense search.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     max_answer_sentences: int = Field(2, ge=1, le=5, description="Sentences quoted per answer.")
@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         0.2, ge=0.0, le=1.0, description="Evidence: weight of question terms in the window."
     )
     untyped_penalty: float = Field(
-        0.5,
+        0.0,
         ge=0.0,
         le=1.0,
         description="Evidence factor for a sentence with no span of the asked type (number...).",
@@ -57,8 +57,15 @@ class Settings(BaseSettings):
     headline_penalty: float = Field(
         0.7, ge=0.0, le=1.0, description="Evidence factor for a headline (no full sentence)."
     )
+    missing_anchor_penalty: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Evidence cut per share of the question's names, numbers and dates "
+        "missing from the passage's window.",
+    )
     abstain_threshold: float = Field(
-        0.41,
+        0.275,
         ge=0.0,
         le=1.0,
         description="Evidence score below which the answer is 'the documents do not say'.",

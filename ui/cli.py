@@ -112,8 +112,10 @@ def format_answer(answer: Answer) -> str:
     if answer.citations:
         lines.append("")
     for c in answer.citations:
-        where = ", ".join(x for x in (c.outlet, c.date) if x)
-        lines.append(f"[{c.n}] {c.source}:{c.start}-{c.end}" + (f" ({where})" if where else ""))
+        report = " · ".join(x for x in (c.title, c.outlet, c.date) if x)
+        lines.append(f"[{c.n}] {c.source}:{c.start}-{c.end}")
+        if report:
+            lines.append(f"    {report}")
         lines.append(f'    "{c.quote}"')
     return "\n".join(lines)
 

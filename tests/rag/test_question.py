@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.question import AnswerType, answer_type, is_instruction, typed_candidates
+from rag.question import AnswerType, answer_spec, answer_type, is_instruction, typed_candidates
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_is_instruction_lets_real_questions_through(question: str) -> None:
 
 def test_name_candidates_leave_out_names_the_question_already_holds() -> None:
     sentence = "Gerasimov met Ljubis Dikovic in Moscow on Friday."
-    found = typed_candidates(sentence, AnswerType.NAME, "Whom did Gerasimov meet?")
+    found = typed_candidates(sentence, answer_spec("Whom did Gerasimov meet?"))
     assert "Ljubis Dikovic" in found
     assert "Moscow" in found
     assert "Gerasimov" not in found
@@ -70,21 +70,61 @@ def test_date_candidates() -> None:
     sentence = (
         "A three-hour humanitarian window will open in northern Aleppo daily from 10 am to 1 pm."
     )
-    assert typed_candidates(sentence, AnswerType.DATE, "When does the window open?") == [
-        "10 am to 1 pm"
-    ]
+    spec = answer_spec("When does the window open?")
+    assert typed_candidates(sentence, spec) == ["10 am to 1 pm"]
+
+
+def test_weekday_questions_want_a_weekday() -> None:
+    sentence = "MOSCOW, August 12. The chiefs of staff met on Friday."
+    spec = answer_spec("On what day of the week did the chiefs of staff meet?")
+    assert typed_candidates(sentence, spec) == ["on Friday"]
 
 
 def test_number_candidates_are_stripped_of_punctuation() -> None:
     sentence = "More than 1,000 people fled, including 48 militants."
-    found = typed_candidates(sentence, AnswerType.NUMBER, "How many people fled Aleppo?")
+    found = typed_candidates(sentence, answer_spec("How many fled Aleppo?"))
     assert found == ["More than 1,000", "48"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many people fled Aleppo?", ["More than 1,000"]),
+        ("How many militants fled Aleppo?", ["48"]),
+        ("How many corridors are open?", ["seven"]),
+        ("How many tanks fled?", []),
+    ],
+)
+def test_how_many_counts_the_thing_asked_about(question: str, expected: list[str]) -> None:
+    sentence = "More than 1,000 people fled, including 48 militants, through seven safe corridors."
+    assert typed_candidates(sentence, answer_spec(question)) == expected
+
+
+def test_numbers_inside_dates_are_not_counts() -> None:
+    spec = answer_spec("How old was Gerasimov?")
+    assert typed_candidates("MOSCOW, August 12. Gerasimov met Dikovic.", spec) == []
 
 
 def test_candidates_the_question_names_are_dropped() -> None:
     sentence = "Some 48 militants left."
-    assert typed_candidates(sentence, AnswerType.NUMBER, "Did some 48 militants leave?") == []
+    assert typed_candidates(sentence, answer_spec("Did some 48 militants leave?")) == []
+
+
+def test_names_that_restate_the_question_are_dropped() -> None:
+    sentence = "The US-backed Syrian Democratic Forces have launched an operation."
+    assert (
+        typed_candidates(sentence, answer_spec("Who commands the Syrian Democratic Forces?")) == []
+    )
+    road = "The Castello Road is used to supply food."
+    assert typed_candidates(road, answer_spec("Which road is used?")) == ["The Castello Road"]
+
+
+def test_plural_and_weekday_questions_are_recognised() -> None:
+    assert answer_spec("Which organizations showed interest?").several
+    assert not answer_spec("Which organization showed interest?").several
+    assert answer_spec("On what day of the week did they meet?").weekday
+    assert answer_spec("How many surrendered militants fled?").counted == {"milit"}
 
 
 def test_other_questions_have_no_typed_candidates() -> None:
-    assert typed_candidates("Gerasimov met Dikovic in 2016.", AnswerType.OTHER, "Why?") == []
+    assert typed_candidates("Gerasimov met Dikovic in 2016.", answer_spec("Why?")) == []
