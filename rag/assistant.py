@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from rag.backends import BackendConfig, LLMBackend, build_backend
 from rag.compound import merge_answers, split_compound
-from rag.conversation import Turn, follow_up_context
+from rag.conversation import Turn, follow_up_context, is_follow_up, user_turns
 from rag.evidence import EvidenceWeights, Query, build_query
 from rag.extractive import AnswerOptions, ExtractiveAnswerer
+from rag.generative import GenerativeAnswerer, GenerativeOptions
+from rag.prompt import condense_prompt
 from rag.retrieval import HybridRetriever, RetrievalOptions
 from rag.settings import Settings, load_settings
-from rag.types import Answer
+from rag.types import Answer, Passage
+from rag.verify import SupportChecker, SupportOptions
 from store.chroma_store import ChunkStore, StoredDocument
 from store.embedder import Embedder, SentenceTransformerEmbedder
-from store.errors import QuestionError
+from store.errors import BackendError, QuestionError
 from store.ingest import ChunkingOptions, IngestReport, ProgressCallback, ingest_paths
 
 logger = logging.getLogger(__name__)
@@ -27,7 +31,13 @@ MAX_QUESTION_CHARS = 2000
 class Assistant:
     """Ask questions of an ingested document collection and get cited answers."""
 
-    def __init__(self, settings: Settings, store: ChunkStore, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: ChunkStore,
+        embedder: Embedder,
+        backend: LLMBackend | None = None,
+    ) -> None:
         self.settings = settings
         self._store = store
         self._embedder = embedder
@@ -53,7 +63,26 @@ class Assistant:
                 ),
             ),
         )
+        self._backend = backend
+        self._generative = (
+            GenerativeAnswerer(
+                backend,
+                SupportChecker(
+                    embedder.embed,
+                    SupportOptions(settings.support_similarity, settings.support_coverage),
+                ),
+                self._answerer,
+                GenerativeOptions(unsupported=settings.unsupported),
+            )
+            if backend is not None
+            else None
+        )
         self._texts: dict[str, str] = {}
+
+    @property
+    def backend_label(self) -> str:
+        """Which answerer is in use, for status lines."""
+        return self._backend.label if self._backend else "extractive answerer"
 
     @classmethod
     def open(
@@ -62,6 +91,7 @@ class Assistant:
         *,
         settings: Settings | None = None,
         embedder: Embedder | None = None,
+        llm: str | LLMBackend | None = None,
         create: bool = True,
         **overrides: Any,
     ) -> Assistant:
@@ -71,9 +101,12 @@ class Assistant:
             store: folder of the embedded Chroma store; default from settings (``.citeqa``).
             settings: a ready ``Settings``; otherwise read from citeqa.toml / CITEQA_*.
             embedder: the embedding model; default the bundled all-MiniLM-L6-v2.
+            llm: a backend name (extractive, openai, ollama, llamacpp) or a ready backend.
             create: when False, a missing store raises ``StoreError`` instead.
             **overrides: individual settings, e.g. ``top_k=8``.
         """
+        if isinstance(llm, str):
+            overrides["llm"] = llm
         if settings is None:
             settings = load_settings(store=store, **overrides)
         elif store is not None or overrides:
@@ -88,7 +121,8 @@ class Assistant:
             collection=settings.collection,
             create=create,
         )
-        return cls(settings, chunk_store, embedder)
+        backend = llm if llm is not None and not isinstance(llm, str) else _backend(settings)
+        return cls(settings, chunk_store, embedder, backend)
 
     def ingest(
         self, paths: list[str | Path], progress: ProgressCallback | None = None
@@ -110,36 +144,79 @@ class Assistant:
 
     def ask(self, question: str) -> Answer:
         """Answer ``question`` from the documents, with citations, or abstain."""
-        return self._answer(_check_question(question))
-
-    def _answer(self, message: str, context: str = "") -> Answer:
-        parts = split_compound(message)
-        answers = [
-            # Each part keeps the other parts as context: "Who is he, and when did that
-            # visit take place?" needs the first half to know which visit.
-            self._answer_one(
-                build_query(part, f"{context} {message}".strip() if len(parts) > 1 else context)
-            )
-            for part in parts
-        ]
-        return answers[0] if len(answers) == 1 else merge_answers(message, answers)
-
-    def _answer_one(self, query: Query) -> Answer:
-        passages = self._retriever.retrieve(query.message, self.settings.top_k, query.context)
-        return self._answerer.answer(query, passages, self.document_text)
+        return self.chat(question)
 
     def chat(self, message: str, history: Sequence[Turn] = ()) -> Answer:
         """Answer ``message`` as the next turn of a conversation.
 
         ``history`` holds earlier turns as ``(question, answer)`` pairs or OpenAI-style
-        messages; a follow-up is rewritten into a standalone question before retrieval.
+        messages; a follow-up is resolved against them before retrieval.
         """
+        final: Answer | None = None
+        for item in self.stream(message, history):
+            if isinstance(item, Answer):
+                final = item
+        if final is None:  # stream() always ends with an Answer
+            raise QuestionError(f"no answer was produced for: {message}")
+        return final
+
+    def stream(self, message: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
+        """Text deltas as the answer is written, then the final, verified ``Answer``."""
         message = _check_question(message)
-        context = follow_up_context(message, history)
-        answer = self._answer(message, context)
-        if context:
+        standalone, context = self._resolve(message, history)
+        parts = split_compound(standalone)
+        if self._generative is not None and len(parts) == 1:
+            query = build_query(standalone, context)
+            passages = self._retrieve(query)
+            for item in self._generative.stream(query, passages, self.document_text):
+                if isinstance(item, Answer):
+                    yield self._label(item, message, standalone, context)
+                else:
+                    yield item
+            return
+        answers = [
+            # Each part keeps the whole question as context: "Who is he, and when did that
+            # visit take place?" needs the first half to know which visit.
+            self._answer_one(
+                build_query(part, f"{context} {standalone}" if len(parts) > 1 else context)
+            )
+            for part in parts
+        ]
+        answer = answers[0] if len(answers) == 1 else merge_answers(standalone, answers)
+        yield answer.text
+        yield self._label(answer, message, standalone, context)
+
+    def _resolve(self, message: str, history: Sequence[Turn]) -> tuple[str, str]:
+        """(question to answer, context words) for a possibly elliptical follow-up."""
+        previous = user_turns(history)
+        if not previous or not is_follow_up(message):
+            return message, ""
+        if self._backend is not None:
+            try:
+                rewritten = self._backend.complete(condense_prompt(message, previous))
+                rewritten = (
+                    " ".join(rewritten.strip().splitlines()[0].split()) if rewritten.strip() else ""
+                )
+                if rewritten:
+                    return rewritten, ""
+            except BackendError as error:
+                logger.warning("condensing the follow-up failed: %s", error)
+        return message, follow_up_context(message, history)
+
+    @staticmethod
+    def _label(answer: Answer, message: str, standalone: str, context: str) -> Answer:
+        answer.question = message
+        if standalone != message:
+            answer.standalone_question = standalone
+        elif context:
             answer.standalone_question = f"{message} (context: {context})"
         return answer
+
+    def _retrieve(self, query: Query) -> list[Passage]:
+        return self._retriever.retrieve(query.message, self.settings.top_k, query.context)
+
+    def _answer_one(self, query: Query) -> Answer:
+        return self._answerer.answer(query, self._retrieve(query), self.document_text)
 
     def documents(self) -> list[StoredDocument]:
         """Every ingested file, sorted by source path."""
@@ -150,6 +227,20 @@ class Assistant:
         if source not in self._texts:
             self._texts[source] = self._store.document_text(source)
         return self._texts[source]
+
+
+def _backend(settings: Settings) -> LLMBackend | None:
+    return build_backend(
+        BackendConfig(
+            kind=settings.llm,
+            url=settings.llm_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            gguf=settings.llm_gguf,
+            timeout=settings.llm_timeout,
+            max_tokens=settings.llm_max_tokens,
+        )
+    )
 
 
 def _check_question(question: str) -> str:

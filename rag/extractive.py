@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rag.evidence import Evidence, EvidenceWeights, Query, TextLookup, score_passages
 from rag.question import AnswerType, counted_thing, is_instruction
-from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage
+from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage, Sentence
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,9 @@ class ExtractiveAnswerer:
             chosen = _supporting(best, scored, short, floor, options.max_sentences)
             text = _compose(short, chosen)
         citations = [_cite(n, item, text_of) for n, item in enumerate(chosen, start=1)]
-        return Answer(query.message, text, False, citations, passages, best.score)
+        answer = Answer(query.message, text, False, citations, passages, best.score)
+        answer.sentences = _sentences(short, chosen, conflict is not None)
+        return answer
 
 
 def _supporting(
@@ -108,6 +110,20 @@ def _supporting(
         if short is None or short.lower() in item.text.lower():
             chosen.append(item)
     return chosen
+
+
+def _sentences(short: str | None, chosen: list[Evidence], conflict: bool) -> list[Sentence]:
+    """The answer's sentences: each quotes or extracts from what it cites, so each is supported."""
+    numbers = list(range(1, len(chosen) + 1))
+    quoted = [
+        Sentence(f'"{item.text}"', [n], True, 1.0) for n, item in zip(numbers, chosen, strict=True)
+    ]
+    if conflict and short:
+        other = chosen[1].candidates[0]
+        return [Sentence(f"The sources differ: {short}; {other}.", numbers, True, 1.0), *quoted]
+    if short:
+        return [Sentence(short, numbers, True, 1.0), quoted[0]]
+    return [Sentence(item.text, [n], True, 1.0) for n, item in zip(numbers, chosen, strict=True)]
 
 
 def _cite(n: int, item: Evidence, text_of: TextLookup) -> Citation:

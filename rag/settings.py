@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import (
@@ -69,6 +69,30 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1.0,
         description="Evidence score below which the answer is 'the documents do not say'.",
+    )
+
+    llm: Literal["extractive", "openai", "ollama", "llamacpp"] = Field(
+        "extractive", description="Answer backend: extractive (no model) or a generative one."
+    )
+    llm_url: str | None = Field(
+        None, description="Base URL of the openai-compatible or ollama server."
+    )
+    llm_model: str | None = Field(None, description="Model name sent to the server.")
+    llm_api_key: str | None = Field(None, description="API key for a hosted OpenAI-compatible API.")
+    llm_gguf: Path | None = Field(None, description="GGUF file for the llamacpp backend.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the backend.")
+    llm_max_tokens: int = Field(384, ge=16, le=4096, description="Longest answer generated.")
+    unsupported: Literal["mark", "drop"] = Field(
+        "mark", description="What to do with generated sentences their citations do not back."
+    )
+    support_similarity: float = Field(
+        0.55,
+        ge=0.0,
+        le=1.0,
+        description="Least embedding similarity between a sentence and the text it cites.",
+    )
+    support_coverage: float = Field(
+        0.5, ge=0.0, le=1.0, description="Least share of a sentence's words found in its source."
     )
 
     @classmethod

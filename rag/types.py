@@ -35,6 +35,17 @@ class Citation:
     date: str | None = None
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an answer and whether the passages it cites back it."""
+
+    text: str
+    citations: list[int]
+    supported: bool
+    support: float
+    reason: str = ""  # why it is unsupported, in words
+
+
 @dataclass
 class Answer:
     """An answer with [n] markers in ``text`` and one citation per marker."""
@@ -46,6 +57,8 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     evidence: float = 0.0
     standalone_question: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    notice: str | None = None  # e.g. why a generative backend's answer was replaced
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -53,6 +66,17 @@ class Answer:
             "text": self.text,
             "abstained": self.abstained,
             "evidence": round(self.evidence, 4),
+            "notice": self.notice,
+            "sentences": [
+                {
+                    "text": s.text,
+                    "citations": s.citations,
+                    "supported": s.supported,
+                    "support": round(s.support, 4),
+                    "reason": s.reason,
+                }
+                for s in self.sentences
+            ],
             "citations": [
                 {
                     "n": c.n,
