@@ -25,6 +25,11 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="override a setting for this run, e.g. --set top_k=8",
     )
+    parser.add_argument(
+        "--llm",
+        choices=["extractive", "openai", "ollama", "llamacpp"],
+        help="answer backend for this run (see also --set llm_url=...)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(run=run_eval_command)
 
@@ -54,7 +59,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
             args.corpus or default_corpus_path(),
             args.questions or default_questions_path(),
             split=args.split,
-            overrides=parse_overrides(args.set),
+            overrides=parse_overrides(args.set) | ({"llm": args.llm} if args.llm else {}),
             progress=progress,
         )
     finally:

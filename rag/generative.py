@@ -83,8 +83,8 @@ class GenerativeAnswerer:
             if not text.strip():
                 raise BackendError(f"{self._backend.label} returned an empty answer")
         except BackendError as error:
-            logger.warning("%s", error)
-            notice = f"{error}; showing the extractive answer instead."
+            logger.info("%s", error)
+            notice = f"{str(error).rstrip('.')}; showing the extractive answer instead."
             yield f"\n{notice}\n" if parts else ""
             yield replace(gate, notice=notice)
             return

@@ -9,14 +9,34 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from rag import Answer, Assistant, CiteqaError, IngestReport
+from rag.backends import BACKENDS
 
 EXIT_USER_ERROR = 2
 
 
 def _add_store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", type=Path, help="store folder (default: .citeqa or settings)")
+
+
+def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
+    """--llm and friends; unset flags leave citeqa.toml / CITEQA_* in charge."""
+    parser.add_argument("--llm", choices=BACKENDS, help="answer backend (default: extractive)")
+    parser.add_argument("--llm-url", help="server URL for the openai or ollama backend")
+    parser.add_argument("--llm-model", help="model name on that server")
+    parser.add_argument("--llm-gguf", type=Path, help="GGUF file for the llamacpp backend")
+
+
+def llm_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    values = {
+        "llm": getattr(args, "llm", None),
+        "llm_url": getattr(args, "llm_url", None),
+        "llm_model": getattr(args, "llm_model", None),
+        "llm_gguf": getattr(args, "llm_gguf", None),
+    }
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, in quotes")
     _add_store(ask)
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    add_llm_arguments(ask)
     ask.set_defaults(run=run_ask)
 
     ui = commands.add_parser("ui", help="serve the chat page")
@@ -43,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     ui.add_argument("--ingest", nargs="*", metavar="PATH", help="ingest these paths first")
+    add_llm_arguments(ui)
     ui.set_defaults(run=run_ui)
 
     from eval.cli import add_eval_arguments
@@ -98,17 +120,32 @@ def print_report(report: IngestReport) -> None:
 
 
 def run_ask(args: argparse.Namespace) -> int:
-    assistant = Assistant.open(args.store, create=False)
-    answer = assistant.ask(args.question)
+    assistant = Assistant.open(args.store, create=False, **llm_overrides(args))
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-    else:
+        print(json.dumps(assistant.ask(args.question).to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    answer = None
+    streamed = assistant.settings.llm != "extractive"
+    for item in assistant.stream(args.question):
+        if isinstance(item, Answer):
+            answer = item
+        elif streamed:  # tokens as they arrive; the verified answer is printed below
+            print(item, end="", flush=True)
+    if streamed:
+        print("\n")
+    if answer is not None:
         print(format_answer(answer))
     return 0
 
 
 def format_answer(answer: Answer) -> str:
+    """The answer, unsupported sentences flagged, then each citation with its report."""
     lines = [answer.text]
+    unsupported = [s for s in answer.sentences if not s.supported]
+    for sentence in unsupported:
+        lines.append(f"  UNSUPPORTED: {sentence.text!r} ({sentence.reason})")
+    if answer.notice:
+        lines.append(f"  note: {answer.notice}")
     if answer.citations:
         lines.append("")
     for c in answer.citations:
@@ -123,7 +160,7 @@ def format_answer(answer: Answer) -> str:
 def run_ui(args: argparse.Namespace) -> int:
     from ui.app import launch
 
-    assistant = Assistant.open(args.store)
+    assistant = Assistant.open(args.store, **llm_overrides(args))
     if args.ingest:
         print_report(assistant.ingest(args.ingest, progress=_progress_bar()))
     launch(assistant, host=args.host, port=args.port)
