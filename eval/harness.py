@@ -105,6 +105,8 @@ def _score(question: Question, answer: Answer, latency: float, files: FileTexts)
         source_ranking=ranking,
         citations=citations,
         citations_exact=sum(files.exact(c) for c in citations),
+        sentences=[asdict(s) for s in answer.sentences],
+        notice=answer.notice,
     )
 
 

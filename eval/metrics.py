@@ -47,6 +47,8 @@ class Outcome:
     conversation: str | None = None
     turn: int = 1
     notes: list[str] = field(default_factory=list)
+    sentences: list[dict[str, object]] = field(default_factory=list)
+    notice: str | None = None
 
     @property
     def correct(self) -> bool:
@@ -73,6 +75,8 @@ def score_outcome(
     source_ranking: list[str],
     citations: list[dict[str, object]],
     citations_exact: int,
+    sentences: list[dict[str, object]] | None = None,
+    notice: str | None = None,
 ) -> Outcome:
     found = sum(fact_found(f, text) for f in question.answers)
     outcome = Outcome(
@@ -91,6 +95,8 @@ def score_outcome(
         citations_exact=citations_exact,
         conversation=question.conversation,
         turn=question.turn,
+        sentences=sentences or [],
+        notice=notice,
     )
     outcome.notes = explain(outcome, question)
     return outcome
@@ -108,6 +114,9 @@ def explain(outcome: Outcome, question: Question) -> list[str]:
         notes.extend(f"missing fact: {m if isinstance(m, str) else ' | '.join(m)}" for m in missing)
     if outcome.citations_exact < len(outcome.citations):
         notes.append("a citation's quote does not match its file span")
+    unsupported = [s for s in outcome.sentences if not s.get("supported")]
+    if unsupported:
+        notes.append(f"{len(unsupported)} sentence(s) not backed by their citations")
     return notes
 
 
@@ -123,6 +132,29 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def _share(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
+
+
+def citation_quality(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
+    """Sentence support and ALCE-style citation recall and precision (Gao et al., 2023).
+
+    Recall: share of answer sentences that their citations back (a sentence without a
+    citation counts as unbacked). Precision: share of (sentence, citation) pairs where the
+    citation backs the sentence, alone or as a needed part of the cited set.
+    """
+    sentences = [s for o in outcomes if not o.abstained for s in o.sentences]
+    pairs = sum(len(_ints(s.get("citations"))) for s in sentences)
+    relevant = sum(len(_ints(s.get("supporting"))) for s in sentences)
+    supported = sum(bool(s.get("supported")) for s in sentences)
+    backed = sum(bool(s.get("supported")) and bool(_ints(s.get("citations"))) for s in sentences)
+    return {
+        "sentence_support_rate": _share(supported, len(sentences)),
+        "citation_recall": _share(backed, len(sentences)),
+        "citation_precision": _share(relevant, pairs),
+    }
+
+
+def _ints(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
 
 
 def summarize(outcomes: Sequence[Outcome]) -> dict[str, float | int | None]:
@@ -149,4 +181,6 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, float | int | None]:
         "median_answer_words": percentile(words, 50) if words else None,
         "latency_p50_ms": round(percentile(latencies, 50), 1),
         "latency_p95_ms": round(percentile(latencies, 95), 1),
+        **citation_quality(outcomes),
+        "fallbacks": sum(o.notice is not None for o in outcomes),
     }

@@ -113,17 +113,21 @@ def _supporting(
 
 
 def _sentences(short: str | None, chosen: list[Evidence], conflict: bool) -> list[Sentence]:
-    """The answer's sentences: each quotes or extracts from what it cites, so each is supported."""
+    """The answer's sentences: each quotes or extracts from what it cites, so each is backed."""
     numbers = list(range(1, len(chosen) + 1))
     quoted = [
-        Sentence(f'"{item.text}"', [n], True, 1.0) for n, item in zip(numbers, chosen, strict=True)
+        Sentence(f'"{item.text}"', [n], True, 1.0, "", [n])
+        for n, item in zip(numbers, chosen, strict=True)
     ]
     if conflict and short:
-        other = chosen[1].candidates[0]
-        return [Sentence(f"The sources differ: {short}; {other}.", numbers, True, 1.0), *quoted]
+        claim = f"The sources differ: {short}; {chosen[1].candidates[0]}."
+        return [Sentence(claim, numbers, True, 1.0, "", numbers), *quoted]
     if short:
-        return [Sentence(short, numbers, True, 1.0), quoted[0]]
-    return [Sentence(item.text, [n], True, 1.0) for n, item in zip(numbers, chosen, strict=True)]
+        return [Sentence(short, numbers, True, 1.0, "", numbers), quoted[0]]
+    return [
+        Sentence(item.text, [n], True, 1.0, "", [n])
+        for n, item in zip(numbers, chosen, strict=True)
+    ]
 
 
 def _cite(n: int, item: Evidence, text_of: TextLookup) -> Citation:

@@ -114,7 +114,14 @@ class GenerativeAnswerer:
             return replace(gate, notice=notice or "the model's answer had no checkable sentence.")
         used = sorted({n for s in sentences for n in s.citations})
         renumber = {old: new for new, old in enumerate(used, start=1)}
-        sentences = [replace(s, citations=[renumber[n] for n in s.citations]) for s in sentences]
+        sentences = [
+            replace(
+                s,
+                citations=[renumber[n] for n in s.citations],
+                supporting=[renumber[n] for n in s.supporting],
+            )
+            for s in sentences
+        ]
         citations = [replace(c, n=renumber[c.n]) for c in citations if c.n in renumber]
         return Answer(
             question=query.message,

@@ -44,6 +44,8 @@ class Sentence:
     supported: bool
     support: float
     reason: str = ""  # why it is unsupported, in words
+    # Citations that back the sentence (ALCE-style precision counts the others as noise).
+    supporting: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Answer:
                     "supported": s.supported,
                     "support": round(s.support, 4),
                     "reason": s.reason,
+                    "supporting": s.supporting,
                 }
                 for s in self.sentences
             ],

@@ -202,11 +202,16 @@ def verify_answer(
             best = max(range(len(spans)), key=lambda i: (judged[i].supported, judged[i].support))
             numbers.append(_cite(citations, spans[best], judged[best].support, passage))
             verdicts.append(judged[best])
-        if not any(v.supported for v in verdicts) and len(cited) > 1:
+        supporting = [n for n, v in zip(numbers, verdicts, strict=True) if v.supported]
+        if not supporting and len(cited) > 1:
             together = " ".join(citations[n - 1].quote for n in numbers)
             verdicts.append(checker.judge(body, [together])[0])
+            if verdicts[-1].supported:  # only the citations together back it: all are needed
+                supporting = list(numbers)
         top = max(verdicts, key=lambda v: (v.supported, v.support))
-        sentences.append(Sentence(body, numbers, top.supported, top.support, top.reason))
+        sentences.append(
+            Sentence(body, numbers, top.supported, top.support, top.reason, supporting)
+        )
     return sentences, citations
 
 

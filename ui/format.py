@@ -20,9 +20,26 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+def _marked_sentences(answer: Answer) -> str:
+    """Sentences with their markers; unsupported ones labelled in words, not only styled."""
+    parts = []
+    for sentence in answer.sentences:
+        markers = "".join(f"[{n}]" for n in sentence.citations)
+        text = escape_markdown(f"{sentence.text} {markers}".strip())
+        if not sentence.supported:
+            text = f"**⚠ Unsupported ({escape_markdown(sentence.reason)}):** _{text}_"
+        parts.append(text)
+    return " ".join(parts)
+
+
 def answer_markdown(answer: Answer) -> str:
     """The chat bubble: the answer text with its [n] markers, shown literally."""
-    text = escape_markdown(answer.text)
+    if any(not s.supported for s in answer.sentences):
+        text = _marked_sentences(answer)
+    else:
+        text = escape_markdown(answer.text)
+    if answer.notice:
+        text += f"\n\n*Note: {escape_markdown(answer.notice)}*"
     if answer.standalone_question and answer.standalone_question != answer.question:
         text += f"\n\n*Understood as: {escape_markdown(answer.standalone_question)}*"
     return text
