@@ -11,14 +11,13 @@ The result is printed; copy it into ``rag/settings.py`` defaults (a reviewed cha
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import tempfile
 from pathlib import Path
 
-from eval.harness import default_corpus_path, select
+from bench.common import question_set, question_set_parser
 from eval.metrics import fact_found
-from eval.questions import Question, default_questions_path, load_questions
+from eval.questions import Question
 from rag import Assistant, load_settings
 from store.embedder import SentenceTransformerEmbedder
 
@@ -63,12 +62,8 @@ def plateau(rows: list[tuple[bool, float, bool]]) -> tuple[int, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, default=default_questions_path())
-    parser.add_argument("--corpus", type=Path, default=default_corpus_path())
-    parser.add_argument("--split", default="train", choices=["train", "test", "all"])
-    args = parser.parse_args()
-    questions = select(load_questions(args.questions), args.split)
+    args = question_set_parser(__doc__.splitlines()[0], "train").parse_args()
+    questions = question_set(args)
     embedder = SentenceTransformerEmbedder()
     results = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,15 +8,15 @@ harness's own metrics. Prints one row per metric with both figures and which is 
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from pathlib import Path
 
 from bench.baseline import baseline_answer, build_baseline
-from eval.harness import ask_all, default_corpus_path, select
+from bench.common import question_set, question_set_parser
+from eval.harness import ask_all
 from eval.metrics import Outcome, score_outcome, summarize
-from eval.questions import Question, default_questions_path, load_questions
+from eval.questions import Question
 from rag import Assistant
 from store.embedder import SentenceTransformerEmbedder
 
@@ -54,12 +54,8 @@ def run_baseline(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=Path, default=default_questions_path())
-    parser.add_argument("--corpus", type=Path, default=default_corpus_path())
-    parser.add_argument("--split", default="test", choices=["train", "test", "all"])
-    args = parser.parse_args()
-    questions = select(load_questions(args.questions), args.split)
+    args = question_set_parser(__doc__.splitlines()[0], "test").parse_args()
+    questions = question_set(args)
     embedder = SentenceTransformerEmbedder()
     plain = summarize(run_baseline(args.corpus, questions, embedder))
     with tempfile.TemporaryDirectory() as tmp:
