@@ -149,20 +149,31 @@ class SupportChecker:
         return Verdict(True, support, "")
 
 
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
+
+
+def _numbers(markers: str) -> list[int]:
+    return [int(n) for group in _MARKERS.findall(markers) for n in group.split(",")]
+
+
 def split_sentences(text: str) -> list[tuple[str, list[int]]]:
-    """Sentences of a generated answer with the [n] markers that follow each one."""
+    """Sentences of a generated answer with the [n] markers that belong to each one.
+
+    Models write "... Aleppo [1]." and "... Aleppo. [1]" alike; in the second form the
+    sentence splitter puts "[1]" at the start of the next sentence, so markers that open a
+    sentence are given back to the one before.
+    """
     pieces: list[tuple[str, list[int]]] = []
     for start, end in sentence_spans(text):
         raw = text[start:end]
-        markers = [int(n) for group in _MARKERS.findall(raw) for n in group.split(",")]
+        if pieces and (leading := _LEADING_MARKERS.match(raw)):
+            pieces[-1] = (pieces[-1][0], pieces[-1][1] + _numbers(leading.group()))
+            raw = raw[leading.end() :]
         body = _MARKERS.sub("", raw).strip()
-        if not re.search(r"\w", body):
-            if (
-                pieces
-            ):  # a marker that Punkt split off ("... Aleppo. [1]") belongs to the sentence before
-                pieces[-1] = (pieces[-1][0], pieces[-1][1] + markers)
-            continue
-        pieces.append((body, markers))
+        if re.search(r"\w", body):
+            pieces.append((body, _numbers(raw)))
+        elif pieces:  # a lone marker after the last sentence
+            pieces[-1] = (pieces[-1][0], pieces[-1][1] + _numbers(raw))
     return pieces
 
 
@@ -200,8 +211,10 @@ def verify_answer(
             spans = passage_spans(passage, text_of)
             judged = checker.judge(body, [s.text for s in spans])
             best = max(range(len(spans)), key=lambda i: (judged[i].supported, judged[i].support))
-            numbers.append(_cite(citations, spans[best], judged[best].support, passage))
-            verdicts.append(judged[best])
+            number = _cite(citations, spans[best], judged[best].support, passage)
+            if number not in numbers:  # two markers can narrow to the same sentence
+                numbers.append(number)
+                verdicts.append(judged[best])
         supporting = [n for n, v in zip(numbers, verdicts, strict=True) if v.supported]
         if not supporting and len(cited) > 1:
             together = " ".join(citations[n - 1].quote for n in numbers)

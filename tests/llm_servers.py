@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -103,6 +104,31 @@ class ScriptedServer:
         return [r.prompt for r in self.requests]
 
 
+# --- replies written from the prompt -------------------------------------------------------------
+
+_PASSAGE = re.compile(r"^\[(\d+)\] \(.*\)\n(.*)$", re.MULTILINE)
+
+
+def passage_number(prompt: str, phrase: str) -> int:
+    """The number of the first passage in an answer prompt whose text holds ``phrase``."""
+    for number, window in _PASSAGE.findall(prompt):
+        if phrase in window:
+            return int(number)
+    raise AssertionError(f"no passage in the prompt holds {phrase!r}:\n{prompt}")
+
+
+def written(*sentences: tuple[str, str]) -> Callable[[str], str]:
+    """A reply citing, after each (sentence, phrase), the passage that holds the phrase.
+
+    Retrieval decides the order of the passages, so a fixed "[1]" could point anywhere.
+    """
+
+    def reply(prompt: str) -> str:
+        return " ".join(f"{text} [{passage_number(prompt, phrase)}]." for text, phrase in sentences)
+
+    return reply
+
+
 def _openai_body(text: str, model: str) -> dict[str, Any]:
     return {
         "id": "scripted",
@@ -174,14 +200,14 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass  # keep test output clean
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             server.record(Request("GET", self.path, None))
             self._send(404, {"error": f"no route {self.path}"})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             try:
                 body = json.loads(raw)
@@ -252,7 +278,9 @@ def serve(kind: Kind, reply: Reply | None = None) -> Iterator[ScriptedServer]:
     httpd.daemon_threads = True
     port = httpd.server_address[1]
     scripted.url = f"http://127.0.0.1:{port}" + ("/v1" if kind == "openai" else "")
-    thread = threading.Thread(target=httpd.serve_forever, name=f"{kind}-server", daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, args=(0.05,), name=f"{kind}-server", daemon=True
+    )
     thread.start()
     try:
         yield scripted

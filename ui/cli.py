@@ -125,12 +125,14 @@ def run_ask(args: argparse.Namespace) -> int:
         print(json.dumps(assistant.ask(args.question).to_dict(), ensure_ascii=False, indent=2))
         return 0
     answer = None
-    streamed = assistant.settings.llm != "extractive"
+    generative = assistant.settings.llm != "extractive"
+    streamed = False
     for item in assistant.stream(args.question):
         if isinstance(item, Answer):
             answer = item
-        elif streamed:  # tokens as they arrive; the verified answer is printed below
+        elif generative and item:  # tokens as they arrive; the verified answer follows
             print(item, end="", flush=True)
+            streamed = True
     if streamed:
         print("\n")
     if answer is not None:
