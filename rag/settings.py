@@ -86,13 +86,13 @@ class Settings(BaseSettings):
         "mark", description="What to do with generated sentences their citations do not back."
     )
     support_similarity: float = Field(
-        0.55,
+        0.60,
         ge=0.0,
         le=1.0,
         description="Least embedding similarity between a sentence and the text it cites.",
     )
     support_coverage: float = Field(
-        0.5, ge=0.0, le=1.0, description="Least share of a sentence's words found in its source."
+        0.7, ge=0.0, le=1.0, description="Least share of a sentence's words found in its source."
     )
 
     @classmethod

@@ -54,13 +54,20 @@ _NUMBER_WORDS = {
         ]
     )
 }
+_NUMBER_WORDS |= {
+    word: str(10 * i)
+    for i, word in enumerate(
+        ["", "", "", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if word
+} | {"hundred": "100", "thousand": "1000", "million": "1000000"}
 _DIGITS = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True)
 class SupportOptions:
-    similarity_threshold: float = 0.55
-    coverage_threshold: float = 0.5
+    similarity_threshold: float = 0.60
+    coverage_threshold: float = 0.7
 
 
 @dataclass(frozen=True)
