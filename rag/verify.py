@@ -60,7 +60,7 @@ _NUMBER_WORDS |= {
         ["", "", "", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
     )
     if word
-} | {"hundred": "100", "thousand": "1000", "million": "1000000"}
+}
 _DIGITS = re.compile(r"\d[\d,.]*")
 
 
