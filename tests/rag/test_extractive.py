@@ -11,7 +11,8 @@ import pytest
 from rag.evidence import build_query
 from rag.extractive import AnswerOptions, ExtractiveAnswerer
 from rag.types import ABSTAIN_TEXT, Passage
-from store.types import Chunk, DocumentMeta
+from store.types import DocumentMeta
+from tests.rag.passages import make_passage
 
 FILES = {
     "a.txt": "MOSCOW, July 29 /TASS/. "
@@ -28,20 +29,7 @@ META = {
 
 
 def passage(source: str, sentence: str, similarity: float) -> Passage:
-    text = FILES[source]
-    start = text.index(sentence)
-    chunk = Chunk(
-        chunk_id=f"{source}:{start}",
-        source=source,
-        start=start,
-        end=start + len(sentence),
-        window_start=0,
-        window_end=len(text),
-        text=sentence,
-        ordinal=0,
-        meta=META[source],
-    )
-    return Passage(chunk=chunk, fused_score=0.0, similarity=similarity)
+    return make_passage(FILES[source], source, sentence, similarity=similarity, meta=META[source])
 
 
 def answerer(**options: object) -> ExtractiveAnswerer:

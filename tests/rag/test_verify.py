@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rag.types import Citation, Passage, Sentence
 from rag.verify import SupportChecker, key_facts, numbers_in, split_sentences, verify_answer
 from store.embedder import HashingEmbedder
-from store.types import Chunk, DocumentMeta
+from tests.rag.passages import make_passage
 
 FILES = {
     "a.txt": "MOSCOW, July 29 /TASS/. "
@@ -28,20 +28,7 @@ CORRIDORS = "Russian officials said that four humanitarian corridors would open 
 
 def passage(source: str, sentence: str) -> Passage:
     """A retrieved sentence whose context window is the whole (short) file."""
-    text = FILES[source]
-    start = text.index(sentence)
-    chunk = Chunk(
-        chunk_id=f"{source}:{start}",
-        source=source,
-        start=start,
-        end=start + len(sentence),
-        window_start=0,
-        window_end=len(text),
-        text=sentence,
-        ordinal=0,
-        meta=DocumentMeta("Report", "TASS", "July 29"),
-    )
-    return Passage(chunk=chunk, fused_score=0.0, similarity=0.5)
+    return make_passage(FILES[source], source, sentence)
 
 
 A = passage("a.txt", CORRIDORS)
