@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from eval.check import check_questions
 from eval.harness import default_corpus_path, run_eval, write_results
 from eval.questions import default_questions_path
 from eval.table import render
@@ -30,6 +31,12 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["extractive", "openai", "ollama", "llamacpp"],
         help="answer backend for this run (see also --set llm_url=...)",
     )
+    parser.add_argument(
+        "--check-questions",
+        type=Path,
+        metavar="FILE",
+        help="only validate a question file against the corpus, one line per problem",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(run=run_eval_command)
 
@@ -44,7 +51,17 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     return overrides
 
 
+def run_check_command(args: argparse.Namespace) -> int:
+    count, problems = check_questions(args.check_questions, args.corpus or default_corpus_path())
+    for problem in problems:
+        print(problem)
+    print(f"{count} questions, {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
 def run_eval_command(args: argparse.Namespace) -> int:
+    if args.check_questions:
+        return run_check_command(args)
     from tqdm import tqdm
 
     bar = None if args.no_progress else tqdm(unit="q", file=sys.stderr, leave=False)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+import string
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -49,6 +51,8 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     sentences: list[dict[str, object]] = field(default_factory=list)
     notice: str | None = None
+    exact_match: float = 0.0
+    token_f1: float = 0.0
 
     @property
     def correct(self) -> bool:
@@ -98,8 +102,69 @@ def score_outcome(
         sentences=sentences or [],
         notice=notice,
     )
+    if question.answerable and not abstained:
+        prediction = short_answer(outcome)
+        golds = gold_strings(question.answers)
+        outcome.exact_match = max(exact_match(prediction, g) for g in golds)
+        outcome.token_f1 = max(token_f1(prediction, g) for g in golds)
     outcome.notes = explain(outcome, question)
     return outcome
+
+
+def squad_normalize(text: str) -> str:
+    """SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces."""
+    text = normalize(text)
+    text = "".join(ch for ch in text if ch not in string.punctuation)
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def exact_match(prediction: str, gold: str) -> float:
+    return float(squad_normalize(prediction) == squad_normalize(gold))
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    """SQuAD token F1: harmonic mean of token precision and recall (multiset overlap)."""
+    predicted, wanted = squad_normalize(prediction).split(), squad_normalize(gold).split()
+    common = sum((Counter(predicted) & Counter(wanted)).values())
+    if not predicted or not wanted or not common:
+        return float(predicted == wanted)
+    precision, recall = common / len(predicted), common / len(wanted)
+    return 2 * precision * recall / (precision + recall)
+
+
+def gold_strings(answers: Sequence[Fact]) -> list[str]:
+    """Reference answers: a single fact's aliases, or the facts joined (first alias each)."""
+    if len(answers) == 1:
+        only = answers[0]
+        return [only] if isinstance(only, str) else list(only)
+    return [" ".join(a if isinstance(a, str) else a[0] for a in answers)]
+
+
+def short_answer(outcome: Outcome) -> str:
+    """What EM/F1 compare: the answer's first sentence (its short answer when it has one)."""
+    if outcome.sentences:
+        return str(outcome.sentences[0].get("text", "")).strip('"“” ')
+    return outcome.text
+
+
+def ndcg_at_k(ranking: Sequence[str], gold: Sequence[str], k: int = 5) -> float:
+    """Binary-relevance nDCG@k of a ranked list of source files against the gold files."""
+    wanted = {PurePath(g).name for g in gold}
+    if not wanted:
+        return 0.0
+    names = [PurePath(r).name for r in ranking[:k]]
+    dcg = sum(1 / math.log2(i + 2) for i, name in enumerate(names) if name in wanted)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(wanted), k)))
+    return dcg / ideal
+
+
+def crag_score(outcomes: Sequence[Outcome]) -> float | None:
+    """CRAG-style outcome score: correct +1, abstained 0, wrong -1, averaged."""
+    if not outcomes:
+        return None
+    points = [1 if o.correct else 0 if o.abstained else -1 for o in outcomes]
+    return round(sum(points) / len(points), 4)
 
 
 def explain(outcome: Outcome, question: Question) -> list[str]:
@@ -128,6 +193,10 @@ def percentile(values: Sequence[float], q: float) -> float:
     position = (len(ordered) - 1) * q / 100
     low, high = math.floor(position), math.ceil(position)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
 
 
 def _share(hits: int, total: int) -> float | None:
@@ -173,6 +242,10 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, float | int | None]:
         "source_hit_at_1": _share(sum(r == 1 for r in ranks), len(ranks)),
         "source_hit_at_3": _share(sum(r is not None and r <= 3 for r in ranks), len(ranks)),
         "mrr": round(sum(1 / r for r in ranks if r) / len(ranks), 4) if ranks else None,
+        "ndcg_at_5": _mean([ndcg_at_k(o.source_ranking, o.gold_sources) for o in answerable]),
+        "exact_match": _mean([o.exact_match for o in answerable]),
+        "token_f1": _mean([o.token_f1 for o in answerable]),
+        "crag_score": crag_score(outcomes),
         "abstention_recall": _share(sum(o.abstained for o in unanswerable), len(unanswerable)),
         "false_abstention_rate": _share(sum(o.abstained for o in answerable), len(answerable)),
         "citation_exactness": _share(sum(o.citations_exact for o in outcomes), citations),

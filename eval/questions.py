@@ -43,7 +43,7 @@ def load_questions(path: Path) -> list[Question]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        question = _parse(line, f"{path}:{number}")
+        question = parse_question(line, f"{path}:{number}")
         if question.id in seen:
             raise EvalError(f"{path}:{number}: duplicate id '{question.id}'")
         seen.add(question.id)
@@ -53,7 +53,7 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def _parse(line: str, where: str) -> Question:
+def parse_question(line: str, where: str) -> Question:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:

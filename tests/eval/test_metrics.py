@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
-from eval.metrics import Outcome, fact_found, normalize, percentile, score_outcome, summarize
+from eval.metrics import (
+    Outcome,
+    crag_score,
+    exact_match,
+    fact_found,
+    gold_strings,
+    ndcg_at_k,
+    normalize,
+    percentile,
+    score_outcome,
+    summarize,
+    token_f1,
+)
 from eval.questions import Question
 
 
@@ -177,3 +190,70 @@ def test_score_outcome_explains_failures() -> None:
     assert result.gold_rank == 1
     assert "missing fact: Dikovic" in result.notes
     assert any("does not match" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("prediction", "gold", "em", "f1"),
+    [
+        ("The Castello Road", "Castello Road", 1.0, 1.0),  # articles and case are dropped
+        ("Castello Road.", "castello road", 1.0, 1.0),  # punctuation too
+        ("the Castello road to Aleppo", "Castello Road", 0.0, 2 * (2 / 4) * 1 / (2 / 4 + 1)),
+        ("four corridors", "seven corridors", 0.0, 0.5),  # 1 common of 2 and 2 tokens
+        ("", "Castello Road", 0.0, 0.0),
+        ("", "", 1.0, 1.0),
+    ],
+)
+def test_squad_exact_match_and_f1(prediction: str, gold: str, em: float, f1: float) -> None:
+    assert exact_match(prediction, gold) == em
+    assert token_f1(prediction, gold) == pytest.approx(f1)
+
+
+def test_gold_strings() -> None:
+    assert gold_strings([["Valery Gerasimov", "Gerasimov"]]) == ["Valery Gerasimov", "Gerasimov"]
+    assert gold_strings(["July 28"]) == ["July 28"]
+    assert gold_strings(["Russia", ["US", "United States"]]) == ["Russia US"]
+
+
+@pytest.mark.parametrize(
+    ("ranking", "gold", "expected"),
+    [
+        (["a.txt", "b.txt"], ["a.txt"], 1.0),
+        (["b.txt", "a.txt"], ["a.txt"], 1 / math.log2(3)),
+        (
+            ["x/b.txt", "x/a.txt", "c.txt"],
+            ["a.txt", "c.txt"],
+            (1 / math.log2(3) + 1 / 2) / (1 + 1 / math.log2(3)),
+        ),
+        (["b.txt"] * 5 + ["a.txt"], ["a.txt"], 0.0),  # past the cut-off of 5
+        (["a.txt"], [], 0.0),
+    ],
+)
+def test_ndcg_at_5(ranking: list[str], gold: list[str], expected: float) -> None:
+    assert ndcg_at_k(ranking, gold, 5) == pytest.approx(expected)
+
+
+def test_crag_score_by_hand() -> None:
+    right = outcome(answerable=True, abstained=False, facts_found=1, facts_total=1)
+    wrong = outcome(answerable=True, abstained=False, facts_found=0, facts_total=1)
+    abstained = outcome(answerable=True, abstained=True, facts_found=0, facts_total=1)
+    rightly_abstained = outcome(answerable=False, abstained=True)
+    answered_unanswerable = outcome(answerable=False, abstained=False)
+    outcomes = [right, wrong, abstained, rightly_abstained, answered_unanswerable]
+    assert crag_score(outcomes) == pytest.approx((1 - 1 + 0 + 1 - 1) / 5)
+    assert crag_score([]) is None
+
+
+def test_score_outcome_measures_the_short_answer() -> None:
+    question = Question("q1", "Which road?", [["Castello Road", "Castello"]], ["a.txt"], True)
+    scored = score_outcome(
+        question,
+        text='The Castello Road [1]. "The Castello Road is used to supply food." [1]',
+        abstained=False,
+        latency_ms=1.0,
+        source_ranking=["a.txt"],
+        citations=[],
+        citations_exact=0,
+        sentences=[{"text": "The Castello Road", "citations": [1], "supported": True}],
+    )
+    assert (scored.exact_match, scored.token_f1) == (1.0, 1.0)
+    assert summarize([scored])["exact_match"] == 1.0
