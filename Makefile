@@ -42,7 +42,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The eval gate: answers on the bundled set may not get worse than the committed baseline.
+# Updating eval/baseline.json is a deliberate change: citeqa eval --write-baseline.
+# pytest runs last so that its summary is the run's closing line.
 test: lint
+	$(BIN)/citeqa eval --no-progress --out eval-out --compare eval/baseline.json --max-drop 0.02
 	$(BIN)/pytest
 
 eval: $(VENV)/.installed

@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from eval.check import check_questions
+from eval.compare import compare, load_results, regressions, render_comparison
 from eval.harness import default_corpus_path, run_eval, write_results
 from eval.questions import default_questions_path
 from eval.table import render
 from rag import EvalError
+
+DEFAULT_BASELINE = Path(__file__).resolve().parent / "baseline.json"
 
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,16 +40,36 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="only validate a question file against the corpus, one line per problem",
     )
+    parser.add_argument(
+        "--compare", type=Path, metavar="OLD", help="an earlier results.json to compare with"
+    )
+    parser.add_argument(
+        "--fail-under",
+        action="append",
+        default=[],
+        metavar="METRIC=FLOOR",
+        help="exit 1 if METRIC is under FLOOR, e.g. --fail-under fact_recall=0.8",
+    )
+    parser.add_argument(
+        "--max-drop",
+        type=float,
+        help="with --compare: exit 1 if any quality metric is worse by more than this",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        action="store_true",
+        help=f"also write the results to {DEFAULT_BASELINE} (a deliberate, reviewed change)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(run=run_eval_command)
 
 
-def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+def parse_overrides(pairs: list[str], flag: str = "--set") -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise EvalError(f"--set expects KEY=VALUE, got '{pair}'")
+            raise EvalError(f"{flag} expects KEY=VALUE, got '{pair}'")
         overrides[key.strip()] = value.strip()
     return overrides
 
@@ -85,4 +108,21 @@ def run_eval_command(args: argparse.Namespace) -> int:
     path = write_results(run, args.out)
     print(render(run))
     print(f"\nresults: {path}")
-    return 0
+    if args.write_baseline:
+        DEFAULT_BASELINE.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        print(f"baseline written: {DEFAULT_BASELINE}")
+    return _gate(args, run.to_dict())
+
+
+def _gate(args: argparse.Namespace, results: dict[str, Any]) -> int:
+    comparison = compare(load_results(args.compare), results) if args.compare else None
+    if comparison is not None:
+        print(f"\ncompared with {args.compare}:\n{render_comparison(comparison)}")
+    try:
+        floors = {k: float(v) for k, v in parse_overrides(args.fail_under, "--fail-under").items()}
+    except ValueError as error:
+        raise EvalError(f"--fail-under expects METRIC=NUMBER ({error})") from error
+    problems = regressions(comparison, results["summary"], floors, args.max_drop)
+    for problem in problems:
+        print(f"REGRESSION: {problem}")
+    return 1 if problems else 0
