@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from eval.check import check_questions
-from eval.compare import compare, load_results, regressions, render_comparison
+from eval.compare import Comparison, compare, load_results, regressions, render_comparison
 from eval.harness import default_corpus_path, run_eval, write_results
 from eval.questions import default_questions_path
+from eval.report import render_report
 from eval.table import render
 from rag import EvalError
 
@@ -111,13 +112,18 @@ def run_eval_command(args: argparse.Namespace) -> int:
     if args.write_baseline:
         DEFAULT_BASELINE.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
         print(f"baseline written: {DEFAULT_BASELINE}")
-    return _gate(args, run.to_dict())
-
-
-def _gate(args: argparse.Namespace, results: dict[str, Any]) -> int:
+    results = run.to_dict()
     comparison = compare(load_results(args.compare), results) if args.compare else None
-    if comparison is not None:
-        print(f"\ncompared with {args.compare}:\n{render_comparison(comparison)}")
+    compared = render_comparison(comparison) if comparison is not None else None
+    report = args.out / "report.html"
+    report.write_text(render_report(results, compared), encoding="utf-8")
+    print(f"report: {report}")
+    if compared is not None:
+        print(f"\ncompared with {args.compare}:\n{compared}")
+    return _gate(args, results, comparison)
+
+
+def _gate(args: argparse.Namespace, results: dict[str, Any], comparison: Comparison | None) -> int:
     try:
         floors = {k: float(v) for k, v in parse_overrides(args.fail_under, "--fail-under").items()}
     except ValueError as error:
