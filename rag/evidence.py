@@ -38,10 +38,6 @@ class Query:
     def kind(self) -> AnswerType:
         return self.spec.kind
 
-    @property
-    def search_text(self) -> str:
-        return f"{self.message} {self.context}".strip()
-
 
 def build_query(message: str, context: str = "") -> Query:
     """Terms of ``message`` weigh 1; terms only in ``context`` (earlier turns) weigh less."""
@@ -80,20 +76,18 @@ class Evidence:
         return self.passage.chunk.source
 
 
-def _coverage(terms: dict[str, float], text: str, idf: Callable[[str], float]) -> float:
+def _coverage(terms: dict[str, float], present: set[str], idf: Callable[[str], float]) -> float:
     total = sum(weight * idf(t) for t, weight in terms.items()) or 1.0
-    present = set(content_terms(text))
     return sum(weight * idf(t) for t, weight in terms.items() if t in present) / total
 
 
-def _missing_anchors(spec: AnswerSpec, window: str) -> float:
+def _missing_anchors(spec: AnswerSpec, present: set[str]) -> float:
     """Share of the question's names, numbers and dates that the passage's window lacks.
 
     "What did Lavrov say in Lausanne?" is not answered by a passage about Lausanne alone.
     """
     if not spec.anchors:
         return 0.0
-    present = set(content_terms(window))
     missing = sum(len(anchor & present) * 2 < len(anchor) for anchor in spec.anchors)
     return missing / len(spec.anchors)
 
@@ -110,19 +104,20 @@ def score_passages(
     for passage in passages:
         chunk = passage.chunk
         window = text_of(chunk.source)[chunk.window_start : chunk.window_end]
+        window_terms = set(content_terms(window))
         body = chunk.text[dateline_end(chunk.text) :]
         candidates = tuple(typed_candidates(body, query.spec))
         headline = not _SENTENCE_END.search(chunk.text)
+        coverage = _coverage(query.terms, set(content_terms(chunk.text)), idf)
         score = (
             weights.similarity * passage.similarity
-            + weights.coverage * _coverage(query.terms, chunk.text, idf)
-            + weights.window_coverage * _coverage(query.terms, window, idf)
+            + weights.coverage * coverage
+            + weights.window_coverage * _coverage(query.terms, window_terms, idf)
         )
         if query.kind is not AnswerType.OTHER and not candidates:
             score *= weights.untyped_penalty
         if headline:
             score *= weights.headline_penalty
-        score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window)
-        coverage = _coverage(query.terms, chunk.text, idf)
+        score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window_terms)
         scored.append(Evidence(passage, score, coverage, candidates, headline))
     return sorted(scored, key=lambda e: e.score, reverse=True)
