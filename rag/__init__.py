@@ -3,6 +3,7 @@
 from rag.assistant import Assistant
 from rag.settings import Settings, load_settings
 from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage
+from store.chroma_store import StoredDocument
 from store.errors import (
     BackendError,
     CiteqaError,
@@ -30,5 +31,6 @@ __all__ = [
     "Settings",
     "SettingsError",
     "StoreError",
+    "StoredDocument",
     "load_settings",
 ]

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
+import shutil
+import threading
 from collections.abc import Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
+
+from pydantic import ValidationError
 
 from rag.backends import BackendConfig, LLMBackend, build_backend
 from rag.compound import merge_answers, split_compound
@@ -20,7 +25,7 @@ from rag.types import Answer, Passage
 from rag.verify import SupportChecker, SupportOptions
 from store.chroma_store import ChunkStore, StoredDocument
 from store.embedder import Embedder, SentenceTransformerEmbedder
-from store.errors import BackendError, QuestionError
+from store.errors import BackendError, IngestError, QuestionError, SettingsError, StoreError
 from store.ingest import ChunkingOptions, IngestReport, ProgressCallback, ingest_paths
 
 logger = logging.getLogger(__name__)
@@ -37,17 +42,17 @@ class Assistant:
         store: ChunkStore,
         embedder: Embedder,
         backend: LLMBackend | None = None,
+        *,
+        library: _Library | None = None,
     ) -> None:
         self.settings = settings
         self._store = store
         self._embedder = embedder
-        self._retriever = HybridRetriever(
-            store,
-            embedder,
-            RetrievalOptions(
-                candidates=settings.candidates, hybrid=settings.hybrid, rrf_k=settings.rrf_k
-            ),
+        self._library = library or _Library()
+        options = RetrievalOptions(
+            candidates=settings.candidates, hybrid=settings.hybrid, rrf_k=settings.rrf_k
         )
+        self._retriever = self._library.retriever(options, store, embedder)
         self._answerer = ExtractiveAnswerer(
             self._retriever.idf,
             AnswerOptions(
@@ -77,7 +82,7 @@ class Assistant:
             if backend is not None
             else None
         )
-        self._texts: dict[str, str] = {}
+        self._texts = self._library.texts
 
     @property
     def backend_label(self) -> str:
@@ -124,6 +129,37 @@ class Assistant:
         backend = llm if llm is not None and not isinstance(llm, str) else _backend(settings)
         return cls(settings, chunk_store, embedder, backend)
 
+    def configure(self, **overrides: Any) -> Assistant:
+        """An assistant over the same store with some settings changed, e.g. ``top_k=5``.
+
+        The store, the embedding model, the keyword index and the text cache are shared, so
+        this is cheap, and a file ingested through either is seen by both. Settings that
+        decide what is stored (``store``, ``chroma_url``, ``collection``, chunking, the
+        model) cannot change here: open another store for those.
+        """
+        fixed = sorted(set(overrides) & _STORE_SETTINGS)
+        if fixed:
+            raise SettingsError(
+                f"{', '.join(fixed)} decide what is stored and cannot change on an open store; "
+                "use Assistant.open for another store"
+            )
+        try:
+            settings = Settings.model_validate(self.settings.model_dump() | overrides)
+        except ValidationError as error:
+            raise SettingsError(f"invalid setting: {_first_error(error)}") from error
+        llm_fields = {
+            "llm",
+            "llm_url",
+            "llm_model",
+            "llm_api_key",
+            "llm_gguf",
+            "llm_timeout",
+            "llm_max_tokens",
+        }
+        same_llm = all(getattr(settings, f) == getattr(self.settings, f) for f in llm_fields)
+        backend = self._backend if same_llm else _backend(settings)
+        return Assistant(settings, self._store, self._embedder, backend, library=self._library)
+
     def ingest(
         self, paths: list[str | Path], progress: ProgressCallback | None = None
     ) -> IngestReport:
@@ -138,9 +174,53 @@ class Assistant:
             progress=progress,
         )
         if report.changed:
-            self._retriever.refresh()
-            self._texts.clear()
+            self._library.changed()
         return report
+
+    def add_files(
+        self, files: Sequence[str | Path], progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Copy ``files`` (e.g. browser uploads) into the store's uploads folder and ingest them.
+
+        The copies, not the originals, are what the store indexes, so a temporary upload
+        folder can vanish afterwards. A file with the name of an earlier upload replaces it.
+        """
+        folder = self.uploads_folder
+        plan: dict[Path, Path] = {}  # copy -> original; every file is checked before any copy
+        for file in files:
+            original = Path(file)
+            if not original.is_file():
+                raise IngestError(f"{original}: not a file")
+            copy = folder / _safe_name(original.name)
+            earlier = plan.get(copy)
+            if earlier is not None and earlier.read_bytes() != original.read_bytes():
+                raise IngestError(
+                    f"{original}: another file in this upload is also named {copy.name}; "
+                    "rename one of them"
+                )
+            plan[copy] = original
+        folder.mkdir(parents=True, exist_ok=True)
+        for copy, original in plan.items():
+            if not copy.exists() or not copy.samefile(original):
+                shutil.copyfile(original, copy)
+        return self.ingest(list(plan), progress) if plan else IngestReport()
+
+    @property
+    def uploads_folder(self) -> Path:
+        """Where ``add_files`` keeps its copies: ``uploads`` inside the store folder."""
+        return Path(self.settings.store).resolve() / "uploads"
+
+    def remove(self, source: str) -> bool:
+        """Forget an ingested file (its own copy too, if it was uploaded); False if unknown."""
+        document = self._find(source)
+        if document is None:
+            return False
+        self._store.remove_document(document.path)
+        path = Path(document.path)
+        if path.parent == self.uploads_folder:
+            path.unlink(missing_ok=True)
+        self._library.changed()
+        return True
 
     def ask(self, question: str) -> Answer:
         """Answer ``question`` from the documents, with citations, or abstain."""
@@ -222,6 +302,19 @@ class Assistant:
         """Every ingested file, sorted by source path."""
         return sorted(self._store.documents().values(), key=lambda d: d.source)
 
+    def document(self, source: str) -> StoredDocument:
+        """The stored record of an ingested file; ``StoreError`` for anything else."""
+        document = self._find(source)
+        if document is None:
+            raise StoreError(f"{source} is not an ingested document")
+        return document
+
+    def _find(self, source: str) -> StoredDocument | None:
+        """An ingested file named exactly as ingested (source) or by its absolute path."""
+        return next(
+            (d for d in self._store.documents().values() if source in (d.source, d.path)), None
+        )
+
     def document_text(self, source: str) -> str:
         """The raw text of an ingested file (what citation offsets index into)."""
         if source not in self._texts:
@@ -252,3 +345,45 @@ def _check_question(question: str) -> str:
             f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}"
         )
     return question
+
+
+# Settings that decide what the store holds, so ``configure`` may not change them.
+_STORE_SETTINGS = frozenset(
+    {"store", "chroma_url", "collection", "embed_model_path", "max_chunk_tokens", "window"}
+)
+
+
+class _Library:
+    """What assistants over one store share: keyword indexes and the cache of file texts."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self._retrievers: dict[RetrievalOptions, HybridRetriever] = {}
+        self._lock = threading.Lock()
+
+    def retriever(
+        self, options: RetrievalOptions, store: ChunkStore, embedder: Embedder
+    ) -> HybridRetriever:
+        with self._lock:
+            if options not in self._retrievers:
+                self._retrievers[options] = HybridRetriever(store, embedder, options)
+            return self._retrievers[options]
+
+    def changed(self) -> None:
+        """The store's files changed: rebuild keyword indexes and re-read texts when asked."""
+        with self._lock:
+            for retriever in self._retrievers.values():
+                retriever.refresh()
+            self.texts.clear()
+
+
+def _safe_name(name: str) -> str:
+    """A plain file name: no folders, no leading dots, nothing a shell or path would read."""
+    name = re.sub(r"[^\w.\- ]+", "_", PurePath(name).name).strip(" .")
+    return name or "upload"
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = ".".join(str(x) for x in first["loc"]) or "settings"
+    return f"{field}: {first['msg']}"

@@ -17,6 +17,7 @@ import json
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +39,7 @@ class Script:
         delay: seconds to wait before answering (past the client's timeout, to test it).
         garbage: answer with a body that is not JSON (when streaming: after the text).
         chunk: characters per streamed delta.
+        pace: seconds between streamed deltas (so a browser can watch the answer grow).
     """
 
     text: str = ""
@@ -45,6 +47,7 @@ class Script:
     delay: float = 0.0
     garbage: bool = False
     chunk: int = 8
+    pace: float = 0.0
 
 
 Reply = Script | str | Callable[[str], "Script | str"]
@@ -232,9 +235,9 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 error = {"message": message, "type": "server_error"}
                 self._send(script.status, {"error": error if server.kind == "openai" else message})
             elif stream and server.kind == "openai":
-                self._stream("text/event-stream", _openai_events(script, model))
+                self._stream(script, "text/event-stream", _openai_events(script, model))
             elif stream:
-                self._stream("application/x-ndjson", _ollama_lines(script, model))
+                self._stream(script, "application/x-ndjson", _ollama_lines(script, model))
             elif script.garbage:
                 self._send(200, "{not json")
             elif server.kind == "openai":
@@ -252,13 +255,15 @@ def _handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
             self.close_connection = True
 
-        def _stream(self, content_type: str, pieces: Iterator[str]) -> None:
+        def _stream(self, script: Script, content_type: str, pieces: Iterator[str]) -> None:
             self.send_response(200)
             self.send_header("Content-Type", content_type)
             self.send_header("Transfer-Encoding", "chunked")
             self.send_header("Connection", "close")
             self.end_headers()
             for piece in pieces:
+                if script.pace:
+                    time.sleep(script.pace)
                 data = piece.encode()
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
                 self.wfile.flush()

@@ -1,61 +1,338 @@
-"""The Gradio chat page over ``rag.Assistant``. ``create_app`` builds it without launching."""
+"""The Gradio page over ``rag.Assistant``: Chat, Documents and Settings tabs.
+
+``create_app`` builds the page without launching it; ``serve`` launches it with the page's
+script and style (Gradio takes those at launch). All logic lives in ``ui.chat`` and
+``ui.documents``; this module only wires components to those functions.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from rag import Assistant, CiteqaError
-from ui.format import answer_markdown, escape_markdown, sources_html
+from ui.chat import (
+    BACKEND_CHOICES,
+    AssistantPool,
+    ChatOptions,
+    ChatSession,
+    Message,
+    chat_turn,
+    open_citation,
+)
+from ui.documents import (
+    DocumentLedger,
+    document_choices,
+    documents_html,
+    remove_document,
+    upload_files,
+)
+from ui.format import sources_html, viewer_message
 
+# Example questions about the bundled corpus, offered only when the store holds it.
 EXAMPLES = [
     "Which road is used to supply food to Aleppo?",
     "When did the humanitarian window open each day in northern Aleppo?",
     "Where did the military experts' talks on Aleppo take place?",
 ]
+BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+VIEWER_HINT = "Click a [n] marker or a cited passage to open it in its document."
+MAX_UPLOAD = "50mb"
 
 CSS = """
-.citeqa-citation { margin-bottom: 0.8em; }
+.citeqa-citation { margin-bottom: 0.8em; cursor: pointer; }
+.citeqa-citation:hover, .citeqa-citation:focus { background: rgba(120, 120, 255, 0.08); }
 .citeqa-where { color: #666; font-size: 0.85em; }
-.citeqa-citation blockquote { margin: 0.3em 0 0 0; padding-left: 0.6em; border-left: 3px solid #999;
+.citeqa-citation blockquote { margin: 0.3em 0 0 0; padding-left: 0.6em;
+  border-left: 3px solid #999; }
+.citeqa-marker { font-weight: 600; text-decoration: none; cursor: pointer; }
+.citeqa-unsupported { background: #fde8e8; color: #8a1c1c; border-left: 3px solid #c81e1e;
+  padding: 0 0.3em; }
+.citeqa-document-text { white-space: pre-wrap; max-height: 420px; overflow: auto;
+  font-family: inherit; font-size: 0.9em; }
+#citeqa-highlight { background: #ffe066; color: #000; padding: 0.1em 0; }
+.citeqa-retrieval table, .citeqa-documents { font-size: 0.85em; border-collapse: collapse; }
+.citeqa-retrieval td, .citeqa-retrieval th, .citeqa-documents td, .citeqa-documents th {
+  border-bottom: 1px solid #ddd; padding: 0.2em 0.4em; text-align: left; }
+.citeqa-status-failed { color: #8a1c1c; }
+"""
+
+# A click on a [n] marker (inside the chat bubbles) or on a cited passage puts its key in a
+# hidden textbox and presses a hidden button, so the server (not the page) looks the citation
+# up in the session's own answers. Gradio has no event for links inside a Chatbot message.
+JS = """
+() => {
+  const open = (key) => {
+    const box = document.querySelector('#citeqa-cite-key textarea, #citeqa-cite-key input');
+    const button = document.querySelector('#citeqa-cite-open');
+    if (!box || !button || !key) return;
+    box.value = key;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    setTimeout(() => button.click(), 50);
+  };
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href*="#citeqa-cite-"]');
+    if (link) {
+      event.preventDefault();
+      event.stopPropagation();
+      open(link.getAttribute('href').split('#citeqa-cite-')[1]);
+      return;
+    }
+    const item = event.target.closest('[data-cite]');
+    if (item) open(item.dataset.cite);
+  }, true);
+  document.addEventListener('keydown', (event) => {
+    const item = event.target.closest && event.target.closest('[data-cite]');
+    if (item && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      open(item.dataset.cite);
+    }
+  });
 }
 """
 
-
-def respond(
-    assistant: Assistant, message: str, history: Sequence[dict[str, Any]]
-) -> tuple[str, str]:
-    """One chat turn: the answer bubble and the cited-passages panel."""
-    try:
-        answer = assistant.chat(message, list(history))
-    except CiteqaError as error:
-        return escape_markdown(f"Error: {error}"), sources_html(None)
-    return answer_markdown(answer), sources_html(answer)
+# Runs in the viewer after each re-render: bring the highlighted span into view.
+SCROLL_TO_HIGHLIGHT = """
+watch('value', () => {
+  const mark = element.querySelector('#citeqa-highlight');
+  if (mark) mark.scrollIntoView({ block: 'center' });
+});
+"""
 
 
-def create_app(assistant: Assistant) -> gr.Blocks:
-    """The chat page; call ``.launch()`` on it (or use ``launch``) to serve it."""
+def default_examples(assistant: Assistant) -> list[str]:
+    """The bundled examples if the store holds a bundled report, else none (they'd mislead)."""
+    bundled = {p.name for p in BUNDLED_CORPUS.glob("*") if p.is_file()}
+    held = {Path(d.source).name for d in assistant.documents()}
+    return EXAMPLES if bundled & held else []
+
+
+def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Blocks:
+    """The page; serve it with ``serve`` (or ``.launch(css=CSS, js=JS)``).
+
+    ``examples`` are offered on an empty chat; by default the bundled corpus's, when loaded.
+    """
+    examples = default_examples(assistant) if examples is None else examples
+    pool = AssistantPool(assistant)
+    ledger = DocumentLedger()
+    settings = assistant.settings
     with gr.Blocks(title="citeqa") as app:
         gr.Markdown("## citeqa\nAnswers from your documents, each with the passage it rests on.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                panel = gr.HTML(sources_html(None), render=False, elem_id="citeqa-sources")
-                gr.ChatInterface(
-                    fn=lambda message, history: respond(assistant, message, history),
-                    chatbot=gr.Chatbot(height=480, elem_id="citeqa-chat"),
-                    textbox=gr.Textbox(placeholder="Ask a question about the documents…"),
-                    additional_outputs=[panel],
-                    examples=EXAMPLES,
-                    api_name="ask",
+        session = gr.State(ChatSession())
+        question = gr.State("")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(
+                            height=480,
+                            elem_id="citeqa-chat",
+                            label="citeqa",
+                            examples=[{"text": q} for q in examples] or None,
+                        )
+                        with gr.Row():
+                            box = gr.Textbox(
+                                placeholder="Ask a question about the documents… (Enter sends)",
+                                show_label=False,
+                                scale=6,
+                                elem_id="citeqa-question",
+                            )
+                            send = gr.Button(
+                                "Ask", variant="primary", scale=1, elem_id="citeqa-ask"
+                            )
+                        new_chat = gr.Button("New chat", size="sm", elem_id="citeqa-new-chat")
+                    with gr.Column(scale=2):
+                        gr.Markdown("### Source")
+                        viewer = gr.HTML(
+                            viewer_message(VIEWER_HINT),
+                            elem_id="citeqa-viewer",
+                            js_on_load=SCROLL_TO_HIGHLIGHT,
+                        )
+                        gr.Markdown("### Cited passages")
+                        panel = gr.HTML(sources_html(None), elem_id="citeqa-sources")
+                cite_key = gr.Textbox(visible="hidden", elem_id="citeqa-cite-key")
+                cite_open = gr.Button("open citation", visible="hidden", elem_id="citeqa-cite-open")
+            with gr.Tab("Documents", id="documents"):
+                table = gr.HTML(documents_html(assistant, ledger), elem_id="citeqa-documents")
+                with gr.Row():
+                    files = gr.File(
+                        file_count="multiple", label="Add files", elem_id="citeqa-upload-files"
+                    )
+                    folder = gr.File(
+                        file_count="directory",
+                        label="Add a folder's files",
+                        elem_id="citeqa-upload-folder",
+                    )
+                status = gr.Textbox(
+                    label="Last action", interactive=False, elem_id="citeqa-docs-status"
                 )
-            with gr.Column(scale=2):
-                gr.Markdown("### Cited passages")
-                panel.render()
+                with gr.Row():
+                    choice = gr.Dropdown(
+                        choices=document_choices(assistant),
+                        label="Document",
+                        elem_id="citeqa-remove-choice",
+                        scale=4,
+                    )
+                    remove = gr.Button("Remove", variant="stop", elem_id="citeqa-remove", scale=1)
+            with gr.Tab("Settings", id="settings"):
+                backend = gr.Radio(
+                    list(BACKEND_CHOICES),
+                    value=settings.llm,
+                    label="Answer backend",
+                    elem_id="citeqa-backend",
+                )
+                with gr.Row():
+                    llm_url = gr.Textbox(
+                        settings.llm_url or "", label="Server URL", elem_id="citeqa-llm-url"
+                    )
+                    llm_model = gr.Textbox(
+                        settings.llm_model or "", label="Model", elem_id="citeqa-llm-model"
+                    )
+                    llm_gguf = gr.Textbox(
+                        str(settings.llm_gguf or ""), label="GGUF file (llamacpp)"
+                    )
+                top_k = gr.Slider(
+                    1,
+                    50,
+                    value=settings.top_k,
+                    step=1,
+                    label="Passages read (top-k)",
+                    elem_id="citeqa-top-k",
+                )
+                show_scores = gr.Checkbox(
+                    False, label="Show retrieval scores", elem_id="citeqa-show-scores"
+                )
+                gr.Markdown("Changes apply to the next question.")
+
+        def take(message: str) -> tuple[str, str]:
+            return "", message
+
+        def respond(
+            message: str,
+            messages: list[Message],
+            chat: ChatSession,
+            llm: str,
+            url: str,
+            model: str,
+            gguf: str,
+            k: float,
+            scores: bool,
+        ) -> Iterator[Any]:
+            if not message.strip():
+                yield gr.skip(), gr.skip(), gr.skip()
+                return
+            options = ChatOptions(llm, url, model, gguf, int(k), scores)
+            yield from chat_turn(pool, message, messages, chat, options)
+
+        ask_inputs = [question, chatbot, session, backend, llm_url, llm_model, llm_gguf, top_k]
+        ask_inputs.append(show_scores)
+        for trigger in (box.submit, send.click):
+            trigger(take, box, [box, question], queue=False, api_visibility="private").then(
+                respond, ask_inputs, [chatbot, panel, session], api_visibility="private"
+            )
+
+        def example(event: gr.SelectData) -> str:
+            return str(event.value["text"])
+
+        chatbot.example_select(
+            example,
+            None,
+            question,
+            api_visibility="private",
+        ).then(respond, ask_inputs, [chatbot, panel, session], api_visibility="private")
+        new_chat.click(
+            lambda: ([], sources_html(None), ChatSession(), viewer_message(VIEWER_HINT), ""),
+            None,
+            [chatbot, panel, session, viewer, box],
+            api_visibility="private",
+        )
+        chatbot.clear(  # the Chatbot's own bin icon: forget the conversation as well
+            lambda: (sources_html(None), ChatSession(), viewer_message(VIEWER_HINT)),
+            None,
+            [panel, session, viewer],
+            api_visibility="private",
+        )
+        cite_open.click(
+            lambda chat, key: open_citation(assistant, chat, key),
+            [session, cite_key],
+            viewer,
+            api_visibility="private",
+        )
+
+        def refreshed(message: str) -> tuple[str, str, Any]:
+            return (
+                message,
+                documents_html(assistant, ledger),
+                gr.update(choices=document_choices(assistant), value=None),
+            )
+
+        # Gradio finds the progress bar by this default value: its documented way.
+        def add(paths: list[str] | None, progress: Any = gr.Progress()) -> Any:  # noqa: B008
+            return (*refreshed(upload_files(assistant, ledger, paths, progress)), None)
+
+        for picker in (files, folder):
+            picker.upload(add, picker, [status, table, choice, picker], api_visibility="private")
+        remove.click(
+            lambda source: refreshed(remove_document(assistant, ledger, source)),
+            choice,
+            [status, table, choice],
+            api_visibility="private",
+        )
+        app.load(lambda: refreshed("")[1:], None, [table, choice], api_visibility="private")
+
+        def ask(question: str) -> dict[str, Any]:
+            """Answer a question from the documents: text, citations with quotes, sentences."""
+            try:
+                return assistant.ask(question).to_dict()
+            except CiteqaError as error:
+                raise gr.Error(str(error)) from error
+
+        def document(source: str) -> str:
+            """The text of an ingested document (only ingested documents are served)."""
+            try:
+                assistant.document(source)
+                return assistant.document_text(source)
+            except CiteqaError as error:
+                raise gr.Error(str(error)) from error
+
+        gr.api(ask, api_name="ask")
+        gr.api(document, api_name="document")
     return app
 
 
-def launch(assistant: Assistant, *, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the chat page until interrupted."""
-    create_app(assistant).launch(server_name=host, server_port=port, css=CSS, show_error=False)
+def serve(
+    app: gr.Blocks,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    block: bool = True,
+) -> gr.Blocks:
+    """Launch the page on ``host:port`` (loopback unless told otherwise)."""
+    app.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        css=CSS,
+        js=JS,
+        show_error=False,
+        max_file_size=MAX_UPLOAD,
+        prevent_thread_lock=not block,
+        quiet=not block,
+    )
+    return app
+
+
+def launch(
+    assistant: Assistant,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+) -> None:
+    """Serve the page until interrupted."""
+    serve(create_app(assistant), host=host, port=port, auth=auth)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rag import Answer, Assistant, CiteqaError, IngestReport
+from rag import Answer, Assistant, CiteqaError, IngestReport, SettingsError
 from rag.backends import BACKENDS
 
 EXIT_USER_ERROR = 2
@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     ui.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     ui.add_argument("--ingest", nargs="*", metavar="PATH", help="ingest these paths first")
+    ui.add_argument(
+        "--auth",
+        metavar="USER:PASS",
+        help="require this login (Gradio's login page); also read from CITEQA_UI_AUTH",
+    )
     add_llm_arguments(ui)
     ui.set_defaults(run=run_ui)
 
@@ -165,8 +170,19 @@ def run_ui(args: argparse.Namespace) -> int:
     assistant = Assistant.open(args.store, **llm_overrides(args))
     if args.ingest:
         print_report(assistant.ingest(args.ingest, progress=_progress_bar()))
-    launch(assistant, host=args.host, port=args.port)
+    launch(assistant, host=args.host, port=args.port, auth=parse_auth(args.auth))
     return 0
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``USER:PASS`` (from --auth or CITEQA_UI_AUTH) as Gradio's auth pair."""
+    value = value if value is not None else os.environ.get("CITEQA_UI_AUTH")
+    if value is None:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise SettingsError("--auth expects USER:PASS with both parts non-empty")
+    return user, password
 
 
 def main(argv: Sequence[str] | None = None) -> int:

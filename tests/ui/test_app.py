@@ -1,8 +1,10 @@
-"""The Gradio chat page: served on loopback and queried with gradio_client."""
+"""The Gradio app served on loopback: its HTTP API (gradio_client), file safety and login."""
 
 from __future__ import annotations
 
 import socket
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,9 +12,11 @@ from typing import Any
 import pytest
 
 from rag import Assistant
-from ui.app import create_app, respond
+from ui.app import EXAMPLES, create_app, default_examples, serve
 
 QUESTION = "Which road is used to supply food to Aleppo?"
+
+pytestmark = pytest.mark.filterwarnings("ignore:::gradio")  # deprecations inside gradio's queue
 
 
 def free_port() -> int:
@@ -32,62 +36,96 @@ def outside_address() -> str | None:
     return None if address.startswith("127.") or address == "0.0.0.0" else address
 
 
-def test_respond_turns_a_question_error_into_a_message(
-    make_fake_assistant: Callable[..., Assistant],
-) -> None:
-    bubble, panel = respond(make_fake_assistant(), "   ", [])
-    assert bubble.startswith("Error:")
-    assert "empty" in bubble
-    assert "appear here" in panel
-
-
-def test_respond_escapes_what_a_document_says(
-    make_fake_assistant: Callable[..., Assistant], tmp_path: Path
-) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "hostile.txt").write_text(
-        "A hostile report\n\nThe Zorblax bridge carries <script>alert(1)</script> "
-        "and ![x](http://evil/img.png) across the river.\n",
-        encoding="utf-8",
-    )
-    assistant = make_fake_assistant()
-    assert assistant.ingest([docs]).added
-    bubble, panel = respond(assistant, "What does the Zorblax bridge carry across the river?", [])
-    assert "Zorblax" in bubble
-    for shown in (bubble, panel):
-        assert "<script" not in shown.lower()
-        assert "<img" not in shown.lower()
-    assert "![" not in bubble
-    assert "hostile.txt" in panel
+def get(url: str) -> tuple[int, str]:
+    """Status and body of a GET, without raising on HTTP errors."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
 
 
 @pytest.fixture(scope="module")
 def served(real_assistant: Assistant) -> Iterator[Any]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GRADIO_ANALYTICS_ENABLED", "False")  # nothing may leave the machine
-        app = create_app(real_assistant)
-        app.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port())
+        app = serve(create_app(real_assistant), port=free_port(), block=False)
         try:
             yield app
         finally:
             app.close()
 
 
-@pytest.mark.slow
-@pytest.mark.e2e
-@pytest.mark.filterwarnings("ignore:::gradio")  # pandas deprecations inside gradio's queue
-def test_chat_endpoint_answers_with_citations(served: Any) -> None:
+@pytest.fixture
+def client(served: Any) -> Iterator[Any]:
     from gradio_client import Client
 
     client = Client(served.local_url, verbose=False)
     try:
-        bubble, panel = client.predict(QUESTION, api_name="/ask")
+        yield client
     finally:
         client.close()
-    assert "Castello Road" in str(bubble)
-    assert "000_bee090b7675e03d0.txt" in panel
-    assert "Castello Road" in panel
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_ask_endpoint_answers_with_citations(client: Any) -> None:
+    answer = client.predict(QUESTION, api_name="/ask")
+    assert answer["abstained"] is False
+    assert "Castello Road" in answer["text"]
+    [first, *_] = answer["citations"]
+    assert first["source"].endswith("000_bee090b7675e03d0.txt")
+    text = Path(first["source"]).read_text(encoding="utf-8")
+    assert text[first["start"] : first["end"]] == first["quote"]
+    assert first["outlet"] == "TASS"
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_ask_endpoint_reports_a_bad_question(client: Any) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="empty"):
+        client.predict("   ", api_name="/ask")
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_document_endpoint_serves_ingested_files_only(
+    client: Any, real_assistant: Assistant
+) -> None:
+    from gradio_client.exceptions import AppError
+
+    source = real_assistant.documents()[0].source
+    assert client.predict(source, api_name="/document") == Path(source).read_text(encoding="utf-8")
+    crafted = [
+        "../../etc/passwd",
+        "/etc/passwd",
+        f"{Path(source).parent}/../../../../etc/passwd",
+        str(Path(source).parent),
+    ]
+    for path in crafted:
+        with pytest.raises(AppError, match="not an ingested document"):
+            client.predict(path, api_name="/document")
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_the_file_route_serves_nothing_from_the_disk(served: Any, corpus_dir: Path) -> None:
+    base = served.local_url.rstrip("/")
+    corpus_file = next(corpus_dir.glob("*.txt"))
+    for path in (
+        "/etc/passwd",
+        "../../etc/passwd",
+        "..%2F..%2Fetc%2Fpasswd",
+        str(corpus_file),
+        f"/{corpus_file.name}",
+    ):
+        for route in ("gradio_api/file=", "file="):
+            status, body = get(f"{base}/{route}{path}")
+            assert status in (403, 404, 405), (route, path, status)
+            assert "root:" not in body
+            assert "Aleppo" not in body
 
 
 @pytest.mark.slow
@@ -101,3 +139,45 @@ def test_server_listens_on_loopback_only(served: Any) -> None:
     if address is not None:
         with pytest.raises(OSError):
             socket.create_connection((address, served.server_port), timeout=5).close()
+
+
+@pytest.mark.e2e
+def test_auth_requires_the_login(
+    make_fake_assistant: Callable[..., Assistant], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gradio_client import Client
+
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    app = serve(
+        create_app(make_fake_assistant()), port=free_port(), auth=("ann", "s3cret"), block=False
+    )
+    try:
+        url = app.local_url.rstrip("/")
+        status, _ = get(f"{url}/config")
+        assert status == 401
+        with pytest.raises(ValueError, match=r"(?i)login|auth"):
+            Client(app.local_url, verbose=False)
+        with pytest.raises(ValueError):
+            Client(app.local_url, auth=("ann", "wrong"), verbose=False)
+        client = Client(app.local_url, auth=("ann", "s3cret"), verbose=False)
+        try:
+            answer = client.predict("Which road?", api_name="/ask")
+        finally:
+            client.close()
+        assert answer["abstained"] is True  # an empty store: asked and answered, not refused
+    finally:
+        app.close()
+
+
+def test_bundled_examples_are_offered_only_over_the_bundled_corpus(
+    make_fake_assistant: Callable[..., Assistant], corpus_dir: Path, tmp_path: Path
+) -> None:
+    assistant = make_fake_assistant()
+    assert default_examples(assistant) == []
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "memo.txt").write_text("A memo\n\nThe canteen opens at noon.\n", encoding="utf-8")
+    assistant.ingest([own])
+    assert default_examples(assistant) == []
+    assistant.ingest([corpus_dir])
+    assert default_examples(assistant) == EXAMPLES

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import Assistant
+from rag import Assistant, SettingsError
+from ui.cli import build_parser, parse_auth
 
 CITEQA = Path(sys.executable).with_name("citeqa")
 QUESTION = "Which road is used to supply food to Aleppo?"
@@ -44,7 +45,7 @@ def assert_one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-# --- user errors: none of these loads the embedding model -------------------------------------
+# --- user errors: none of these loads the embedding model -----------------------------------------
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_malformed_citeqa_toml_is_one_error_line(tmp_path: Path) -> None:
     assert "citeqa.toml" in assert_one_error_line(result)
 
 
-# --- the real thing: ingest the bundled corpus, then ask -------------------------------------
+# --- the real thing: ingest the bundled corpus, then ask ------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +179,52 @@ def test_ask_plain_text(ingested: tuple[Path, Path]) -> None:
     assert f'    "{quote}"' in lines
     with pytest.raises(json.JSONDecodeError):
         json.loads(result.stdout)
+
+
+# --- citeqa ui --auth USER:PASS (parsed in-process; nothing is served) ----------------------------
+
+
+@pytest.fixture
+def no_auth_variable(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    monkeypatch.delenv("CITEQA_UI_AUTH", raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    ("value", "pair"),
+    [
+        ("alice:s3cret", ("alice", "s3cret")),
+        ("alice:pass:with:colons", ("alice", "pass:with:colons")),  # only the first colon splits
+        ("bob: spaced pass ", ("bob", " spaced pass ")),  # kept exactly as typed
+        ("ünï:çødé", ("ünï", "çødé")),
+    ],
+)
+def test_parse_auth(
+    no_auth_variable: pytest.MonkeyPatch, value: str, pair: tuple[str, str]
+) -> None:
+    assert parse_auth(value) == pair
+
+
+@pytest.mark.parametrize("value", ["", ":", "alice", "alice:", ":s3cret", "::"])
+def test_parse_auth_refuses_a_half_login(no_auth_variable: pytest.MonkeyPatch, value: str) -> None:
+    with pytest.raises(SettingsError, match="USER:PASS"):
+        parse_auth(value)
+
+
+def test_no_auth_by_default(no_auth_variable: pytest.MonkeyPatch) -> None:
+    assert parse_auth(None) is None
+
+
+def test_auth_from_the_environment(no_auth_variable: pytest.MonkeyPatch) -> None:
+    no_auth_variable.setenv("CITEQA_UI_AUTH", "carol:from-env")
+    assert parse_auth(None) == ("carol", "from-env")
+    assert parse_auth("dave:flag") == ("dave", "flag")  # the flag wins over the variable
+    no_auth_variable.setenv("CITEQA_UI_AUTH", "carol")
+    with pytest.raises(SettingsError, match="USER:PASS"):
+        parse_auth(None)
+
+
+def test_the_ui_command_takes_auth() -> None:
+    args = build_parser().parse_args(["ui", "--auth", "alice:s3cret"])
+    assert args.auth == "alice:s3cret"
+    assert build_parser().parse_args(["ui"]).auth is None

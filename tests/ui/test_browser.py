@@ -1,0 +1,329 @@
+"""The chat page in a real browser: Debian's Chromium driven by Playwright.
+
+One app is served for the module over its own store (the real model, the bundled corpus and
+a hostile report), with a scripted OpenAI-compatible server on 127.0.0.1 for the generative
+backend. Every test saves a screenshot under its pytest temp dir.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag import Assistant
+from tests.llm_servers import Script, ScriptedServer, passage_number, serve
+from ui.app import create_app
+from ui.app import serve as serve_app
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:::gradio"),
+]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+HOSTILE = """A hostile report
+
+The Quillfeather lighthouse guards the harbour of Brask and it shows \
+<script>window.__pwned = 1</script> and <img src="x" onerror="window.__pwned = 2"> \
+and ![tracker](http://127.0.0.1:9/pixel.png) and ${window.__pwned = 3} and {{7*7}} \
+to every ship that passes.
+"""
+
+FILLER = (
+    "Paragraph {i} of the almanac of Vellmark records ordinary weather, quiet markets and "
+    "the price of grain in the lower valley, with nothing of note to report."
+)
+UPLOADED = "\n\n".join(
+    ["The Vellmark almanac"]
+    + [FILLER.format(i=i) for i in range(60)]
+    + ["The Zorblax bridge at Vellmark was opened to traffic on March 14, 1887."]
+)
+
+
+@dataclass
+class Site:
+    url: str
+    llm: ScriptedServer
+    assistant: Assistant
+    uploads: Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("browser")
+    extra = root / "extra"
+    extra.mkdir()
+    (extra / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    uploads = root / "to-upload"
+    uploads.mkdir()
+    (uploads / "vellmark_almanac.txt").write_text(UPLOADED, encoding="utf-8")
+    assistant = Assistant.open(root / "store")
+    assistant.ingest([corpus_dir, extra])
+    with pytest.MonkeyPatch.context() as patch, serve("openai") as llm:
+        patch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+        app = serve_app(create_app(assistant), port=free_port(), block=False)
+        try:
+            yield Site(app.local_url, llm, assistant, uploads)
+        finally:
+            app.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Debian's chromium is missing: .ci/run installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, site: Site, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(site.url)
+    page.wait_for_selector("#citeqa-question textarea")
+    try:
+        yield page
+    finally:
+        page.screenshot(path=str(tmp_path / f"{request.node.name}.png"), full_page=True)
+        context.close()
+    assert not dialogs, f"the page opened dialogs: {dialogs}"
+
+
+def bot_messages(page: Any) -> Any:
+    return page.locator('#citeqa-chat [data-testid="bot"]')
+
+
+def ask(page: Any, question: str, press_enter: bool = True) -> Any:
+    """Ask and wait for the finished answer (the cited-passages panel is filled last)."""
+    before = bot_messages(page).count()
+    page.fill("#citeqa-question textarea", question)
+    if press_enter:
+        page.press("#citeqa-question textarea", "Enter")
+    else:
+        page.click("#citeqa-ask")
+    page.wait_for_function(
+        """(before) => {
+            const bots = document.querySelectorAll('#citeqa-chat [data-testid="bot"]');
+            const panel = document.querySelector('#citeqa-sources');
+            return bots.length > before && panel && !panel.innerText.includes('appear here');
+        }""",
+        arg=before,
+        timeout=60_000,
+    )
+    return bot_messages(page).last
+
+
+def open_tab(page: Any, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def test_first_load_shows_example_questions_and_tabs(page: Any) -> None:
+    for name in ("Chat", "Documents", "Settings"):
+        assert page.get_by_role("tab", name=name).is_visible()
+    example = page.get_by_text("Which road is used to supply food to Aleppo?")
+    assert example.is_visible()
+    example.click()  # an example asks at once
+    page.wait_for_selector("#citeqa-chat a.citeqa-marker", timeout=60_000)
+    assert "Castello Road" in bot_messages(page).last.inner_text()
+
+
+def test_ask_then_click_a_citation_to_see_the_highlighted_span(page: Any, site: Site) -> None:
+    answer = ask(page, "Which road is used to supply food to Aleppo?")
+    assert "Castello Road" in answer.inner_text()
+    markers = answer.locator("a.citeqa-marker")
+    assert markers.count() >= 1 and markers.first.inner_text() == "[1]"
+    cited = page.locator("#citeqa-sources .citeqa-citation").first
+    assert "score" in cited.inner_text() and "TASS" in cited.inner_text()
+    markers.first.click()
+    mark = page.locator("#citeqa-viewer mark#citeqa-highlight")
+    mark.wait_for(timeout=15_000)
+    assert (
+        mark.inner_text()
+        == "The Castello Road is used to supply food, water and medicines to Aleppo."
+    )
+    head = page.locator("#citeqa-viewer .citeqa-document-head").inner_text()
+    assert "TASS" in head and "August 12" in head
+    assert mark.is_visible()
+
+
+def test_follow_up_keeps_context_and_new_chat_clears_it(page: Any) -> None:
+    ask(page, "How many people have fled besieged Aleppo via the safe corridors?")
+    follow = ask(page, "And how many of them were militants?")
+    assert "90" in follow.inner_text()
+    assert bot_messages(page).count() == 2
+    page.click("#citeqa-new-chat")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#citeqa-chat [data-testid=\"bot\"]').length === 0"
+    )
+    assert "appear here" in page.inner_text("#citeqa-sources")
+    lone = ask(page, "And how many of them were militants?", press_enter=False)
+    assert "Understood as" not in lone.inner_text()  # nothing left to lean on
+
+
+def test_upload_a_file_ask_about_it_then_remove_it(page: Any, site: Site) -> None:
+    open_tab(page, "Documents")
+    assert page.locator("#citeqa-documents .citeqa-doc-row").count() == 6
+    page.evaluate(
+        """() => {
+            window.__progressSeen = false;
+            new MutationObserver(() => {
+                if (document.querySelector('.progress-level, .progress-bar, .eta-bar'))
+                    window.__progressSeen = true;
+            }).observe(document.body, { childList: true, subtree: true, attributes: true });
+        }"""
+    )
+    page.set_input_files(
+        "#citeqa-upload-files input[type=file]", str(site.uploads / "vellmark_almanac.txt")
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#citeqa-docs-status textarea').value.includes('1 added')",
+        timeout=60_000,
+    )
+    assert page.evaluate("window.__progressSeen") is True
+    row = page.locator("#citeqa-documents .citeqa-doc-row", has_text="vellmark_almanac.txt")
+    assert "indexed" in row.inner_text()
+
+    open_tab(page, "Chat")
+    answer = ask(page, "When was the Zorblax bridge at Vellmark opened?")
+    assert "1887" in answer.inner_text()
+    answer.locator("a.citeqa-marker").first.click()
+    mark = page.locator("#citeqa-viewer mark#citeqa-highlight")
+    mark.wait_for(timeout=15_000)
+    assert "Zorblax bridge" in mark.inner_text()
+    # The span sits at the end of a long file: the viewer scrolled to bring it into view.
+    page.wait_for_function(
+        "() => document.querySelector('#citeqa-viewer .citeqa-document-text').scrollTop > 0"
+    )
+    assert mark.is_visible()
+
+    open_tab(page, "Documents")
+    page.locator("#citeqa-remove-choice input").click()
+    page.get_by_role("option", name="vellmark_almanac.txt").click()
+    page.click("#citeqa-remove")
+    page.wait_for_function(
+        "() => document.querySelector('#citeqa-docs-status textarea').value.startsWith('Removed')"
+    )
+    assert page.locator("#citeqa-documents .citeqa-doc-row", has_text="vellmark").count() == 0
+    open_tab(page, "Chat")
+    gone = ask(page, "When was the Zorblax bridge at Vellmark opened?")
+    assert "1887" not in gone.inner_text()
+
+
+def test_generative_answer_streams_and_an_unsupported_sentence_is_marked(
+    page: Any, site: Site
+) -> None:
+    def reply(prompt: str) -> Script:
+        n = passage_number(prompt, "Castello Road is used")
+        text = (
+            f"The Castello Road is used to supply food, water and medicines to Aleppo [{n}]. "
+            f"It was paved by Roman engineers in 1999 [{n}]."
+        )
+        return Script(text, chunk=6, pace=0.05)
+
+    site.llm.script(reply)
+    open_tab(page, "Settings")
+    page.locator("#citeqa-backend").get_by_label("openai").check()
+    page.fill("#citeqa-llm-url textarea, #citeqa-llm-url input", site.llm.url)
+    page.fill("#citeqa-llm-model textarea, #citeqa-llm-model input", "scripted")
+    open_tab(page, "Chat")
+    page.evaluate(
+        """() => {
+            window.__lengths = [];
+            new MutationObserver(() => {
+                const bots = document.querySelectorAll('#citeqa-chat [data-testid="bot"]');
+                if (bots.length) window.__lengths.push(bots[bots.length - 1].innerText.length);
+            }).observe(document.querySelector('#citeqa-chat'),
+                       { childList: true, subtree: true, characterData: true });
+        }"""
+    )
+    answer = ask(page, "Which road is used to supply food to Aleppo?")
+    assert site.llm.requests, "the settings panel did not switch the backend"
+    lengths = [n for n in page.evaluate("window.__lengths") if n > 0]
+    assert len(set(lengths)) >= 3, f"the answer did not grow while streaming: {lengths}"
+    flagged = answer.locator(".citeqa-unsupported")
+    assert flagged.count() == 1
+    assert "Unsupported" in flagged.inner_text() and "Roman engineers" in flagged.inner_text()
+    colour = flagged.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert answer.locator("a.citeqa-marker").count() == 2
+    assert "Roman" not in answer.locator("a.citeqa-marker").first.inner_text()
+
+
+def test_a_hostile_document_renders_as_text(page: Any) -> None:
+    answer = ask(page, "What does the Quillfeather lighthouse of Brask show to every ship?")
+    answer.locator("a.citeqa-marker").first.click()
+    page.locator("#citeqa-viewer mark#citeqa-highlight").wait_for(timeout=15_000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    for where in ("#citeqa-chat", "#citeqa-sources", "#citeqa-viewer"):
+        assert page.locator(f"{where} img[src*='pixel'], {where} img[src='x']").count() == 0
+        assert page.locator(f"{where} script").count() == 0
+    viewer = page.inner_text("#citeqa-viewer")
+    assert "<script>window.__pwned = 1</script>" in viewer
+    assert "${window.__pwned = 3}" in viewer and "{{7*7}}" in viewer
+    assert "![tracker](http://127.0.0.1:9/pixel.png)" in viewer
+
+
+def test_crafted_keys_and_paths_read_nothing(page: Any, site: Site) -> None:
+    for path in ("/etc/passwd", "../../etc/passwd", str(site.uploads / "vellmark_almanac.txt")):
+        status = page.evaluate("async (p) => (await fetch('/gradio_api/file=' + p)).status", path)
+        assert status in (403, 404), (path, status)
+    page.evaluate(
+        """() => {
+            const box = document.querySelector('#citeqa-cite-key textarea, #citeqa-cite-key input');
+            box.value = '../../etc/passwd';
+            box.dispatchEvent(new Event('input', { bubbles: true }));
+            setTimeout(() => document.querySelector('#citeqa-cite-open').click(), 50);
+        }"""
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#citeqa-viewer').innerText.includes('not part of')"
+    )
+    assert "root:" not in page.inner_text("body")
+
+
+def test_settings_apply_to_the_next_question(page: Any) -> None:
+    ask(page, "Which road is used to supply food to Aleppo?")
+    assert page.locator("#citeqa-sources .citeqa-retrieval").count() == 0
+    open_tab(page, "Settings")
+    page.locator("#citeqa-show-scores input").check()
+    top_k = page.locator("#citeqa-top-k input[type=number]")
+    top_k.fill("3")
+    top_k.press("Enter")
+    open_tab(page, "Chat")
+    ask(page, "Which road is used to supply food to Aleppo?")
+    table = page.locator("#citeqa-sources .citeqa-retrieval")
+    assert table.count() == 1
+    assert "dense" in table.inner_text() and "keyword" in table.inner_text()
+    assert table.locator("tbody tr").count() == 3

@@ -1,0 +1,119 @@
+"""The Documents tab: what is ingested and how it went, uploads with progress, removal."""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from rag import Assistant, CiteqaError, IngestReport
+
+ProgressBar = Callable[..., object]
+"""Gradio's ``gr.Progress``: called as ``progress((done, total), desc=...)``."""
+
+
+@dataclass
+class DocumentLedger:
+    """How each file fared in the latest ingestion that touched it (shared by all tabs).
+
+    The store knows what is indexed; only the ledger knows that a file was unchanged on the
+    last upload, or failed and why (failed files never reach the store).
+    """
+
+    status: dict[str, str] = field(default_factory=dict)  # source -> indexed / unchanged
+    failed: dict[str, str] = field(default_factory=dict)  # source -> reason
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, report: IngestReport) -> None:
+        with self._lock:
+            for source in report.added + report.updated:
+                self.status[source] = "indexed"
+                self.failed.pop(source, None)
+            for source in report.unchanged:
+                self.status[source] = "unchanged"
+                self.failed.pop(source, None)
+            for source in report.removed:
+                self.status.pop(source, None)
+            for failure in report.failed:
+                self.failed[failure.path] = failure.reason
+
+    def forget(self, source: str) -> None:
+        with self._lock:
+            self.status.pop(source, None)
+
+
+def documents_html(assistant: Assistant, ledger: DocumentLedger) -> str:
+    """A table of every ingested file and every file that failed, with why."""
+    rows = []
+    for doc in assistant.documents():
+        status = ledger.status.get(doc.source, "indexed")
+        rows.append(
+            "<tr class='citeqa-doc-row'>"
+            f"<td>{html.escape(PurePath(doc.source).name)}</td>"
+            f"<td>{html.escape(doc.meta.title)}</td>"
+            f"<td>{html.escape(doc.meta.outlet or '–')}</td>"
+            f"<td>{html.escape(doc.meta.date or '–')}</td>"
+            f"<td>{doc.chunk_count}</td>"
+            f"<td class='citeqa-status-{status}'>{status}</td>"
+            "</tr>"
+        )
+    for source, reason in sorted(ledger.failed.items()):
+        rows.append(
+            "<tr class='citeqa-doc-row citeqa-doc-failed'>"
+            f"<td>{html.escape(PurePath(source).name)}</td><td colspan='4'>–</td>"
+            f"<td class='citeqa-status-failed'>failed: {html.escape(reason)}</td>"
+            "</tr>"
+        )
+    if not rows:
+        return "<p class='citeqa-empty'>No documents yet. Upload some below.</p>"
+    return (
+        "<table class='citeqa-documents'><thead><tr><th>file</th><th>title</th>"
+        "<th>outlet</th><th>date</th><th>chunks</th><th>status</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """(label, source) pairs for the remove menu."""
+    return [(PurePath(d.source).name, d.source) for d in assistant.documents()]
+
+
+def upload_files(
+    assistant: Assistant,
+    ledger: DocumentLedger,
+    files: Sequence[str | Path] | None,
+    progress: ProgressBar | None = None,
+) -> str:
+    """Ingest uploaded files (the browser's temporary copies); a one-line summary back."""
+    paths = [Path(f) for f in files or [] if Path(f).is_file()]
+    if not paths:
+        return "No files to add."
+
+    def tick(done: int, total: int, source: str) -> None:
+        if progress is not None:
+            progress((done, total), desc=f"Ingested {PurePath(source).name}")
+
+    if progress is not None:
+        progress((0, len(paths)), desc="Ingesting")
+    try:
+        report = assistant.add_files(paths, progress=tick)
+    except CiteqaError as error:
+        return f"Error: {error}"
+    ledger.record(report)
+    lines = [report.summary()]
+    lines += [f"{PurePath(f.path).name}: {f.reason}" for f in report.failed]
+    return "\n".join(lines)
+
+
+def remove_document(assistant: Assistant, ledger: DocumentLedger, source: str | None) -> str:
+    if not source:
+        return "Choose a document to remove."
+    try:
+        removed = assistant.remove(source)
+    except CiteqaError as error:
+        return f"Error: {error}"
+    ledger.forget(source)
+    name = PurePath(source).name
+    return f"Removed {name}." if removed else f"{name} is not in the store."
