@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+from eval.asking import Progress
 from eval.check import check_questions
 from eval.compare import Comparison, compare, load_results, regressions, render_comparison
 from eval.harness import default_corpus_path, run_eval, write_results
+from eval.judge import JUDGE_KINDS, Judge, build_judge
 from eval.questions import default_questions_path
 from eval.report import render_report
+from eval.sweep import parse_axes, run_sweep, write_sweep_json
+from eval.sweep_report import render_sweep_html, render_sweep_table
 from eval.table import render
 from rag import EvalError
 
@@ -62,6 +67,41 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"also write the results to {DEFAULT_BASELINE} (a deliberate, reviewed change)",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="ask N questions at once (default 1); a conversation's turns stay in order on "
+        "one worker and the results are the same as with 1. Latency is timed per call, so "
+        "with N > 1 it includes waiting for the other jobs (CPU, the shared embedding model) "
+        "and is not comparable with a --jobs 1 run. The judge also makes N calls at once",
+    )
+    parser.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2",
+        help="score every combination of these values (repeat for more settings, e.g. "
+        "--sweep top_k=3,5,8 --sweep hybrid=on,off); ingests once per chunking setting "
+        "(max_chunk_tokens, window) and writes sweep.json and sweep.html to --out. "
+        "Not with --compare, --write-baseline, --fail-under or --max-drop",
+    )
+    judge = parser.add_argument_group(
+        "LLM judge",
+        "advisory scores from llama-index's FaithfulnessEvaluator (0-1) and "
+        "CorrectnessEvaluator (1-5 against the gold facts), reported beside the deterministic "
+        "figures and never gated. Abstentions are not judged; a judge failure is 'unscorable', "
+        "never a zero.",
+    )
+    judge.add_argument(
+        "--judge", choices=JUDGE_KINDS, help="backend of the judge model (default: no judge)"
+    )
+    judge.add_argument("--judge-url", help="judge server URL (default: the llm_url setting)")
+    judge.add_argument("--judge-model", help="judge model name (default: the llm_model setting)")
+    judge.add_argument(
+        "--judge-timeout", type=float, help="seconds per judge call (default: llm_timeout)"
+    )
     parser.set_defaults(run=run_eval_command)
 
 
@@ -83,29 +123,76 @@ def run_check_command(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return parse_overrides(args.set) | ({"llm": args.llm} if args.llm else {})
+
+
+def _judge(args: argparse.Namespace) -> Judge | None:
+    if not args.judge:
+        return None
+    return build_judge(
+        args.judge,
+        url=args.judge_url,
+        model=args.judge_model,
+        timeout=args.judge_timeout,
+        overrides=_overrides(args),
+        concurrency=args.jobs,
+    )
+
+
+class _Bars:
+    """tqdm bars on stderr, one per pass (questions, the judge, each sweep combination)."""
+
+    def __init__(self, hidden: bool) -> None:
+        self._hidden = hidden
+        self._open: list[Any] = []
+
+    def __call__(self, description: str = "") -> Progress | None:
+        """A progress callback whose bar appears with its first step."""
+        if self._hidden:
+            return None
+        bar: Any = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                from tqdm import tqdm
+
+                bar = tqdm(
+                    total=total, unit="q", desc=description or None, file=sys.stderr, leave=False
+                )
+                self._open.append(bar)
+            bar.update(1)
+            if done == total:
+                bar.close()
+
+        return progress
+
+    def close(self) -> None:
+        for bar in self._open:
+            bar.close()
+
+
 def run_eval_command(args: argparse.Namespace) -> int:
     if args.check_questions:
         return run_check_command(args)
-    from tqdm import tqdm
-
-    bar = None if args.no_progress else tqdm(unit="q", file=sys.stderr, leave=False)
-
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
-            bar.total = total
-            bar.update(1)
-
+    if args.sweep:
+        return run_sweep_command(args)
+    judge = _judge(args)
+    bars = _Bars(args.no_progress)
     try:
         run = run_eval(
             args.corpus or default_corpus_path(),
             args.questions or default_questions_path(),
             split=args.split,
-            overrides=parse_overrides(args.set) | ({"llm": args.llm} if args.llm else {}),
-            progress=progress,
+            overrides=_overrides(args),
+            progress=bars(),
+            jobs=args.jobs,
+            judge=judge,
+            judge_progress=bars("judge") if judge else None,
         )
     finally:
-        if bar is not None:
-            bar.close()
+        bars.close()
     path = write_results(run, args.out)
     print(render(run))
     print(f"\nresults: {path}")
@@ -132,3 +219,44 @@ def _gate(args: argparse.Namespace, results: dict[str, Any], comparison: Compari
     for problem in problems:
         print(f"REGRESSION: {problem}")
     return 1 if problems else 0
+
+
+SWEEP_CONFLICTS = {
+    "compare": "--compare",
+    "write_baseline": "--write-baseline",
+    "fail_under": "--fail-under",
+    "max_drop": "--max-drop",
+}
+
+
+def run_sweep_command(args: argparse.Namespace) -> int:
+    """Score every combination of the --sweep values; write sweep.json and sweep.html."""
+    given = [flag for name, flag in SWEEP_CONFLICTS.items() if getattr(args, name)]
+    if given:
+        raise EvalError(
+            f"--sweep cannot be combined with {given[0]}: a sweep compares settings with each "
+            "other; gate or baseline the chosen settings in a run without --sweep"
+        )
+    base = _overrides(args)
+    axes = parse_axes(args.sweep, base)
+    bars = _Bars(args.no_progress)
+    started = time.perf_counter()
+    try:
+        result = run_sweep(
+            args.corpus or default_corpus_path(),
+            args.questions or default_questions_path(),
+            axes,
+            split=args.split,
+            base=base,
+            jobs=args.jobs,
+            judge=_judge(args),
+            progress_for=bars,
+        )
+    finally:
+        bars.close()
+    path = write_sweep_json(result, args.out)
+    page = args.out / "sweep.html"
+    page.write_text(render_sweep_html(result), encoding="utf-8")
+    print(render_sweep_table(result))
+    print(f"\nsweep: {path}\nchart: {page}\n({time.perf_counter() - started:.0f} s)")
+    return 0

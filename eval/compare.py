@@ -1,7 +1,8 @@
 """Compare two eval runs: metric deltas, questions whose outcome flipped, regression gates.
 
-Only quality figures are gated; latencies and counts are reported, never gated (timings do
-not belong in pass/fail checks).
+Only deterministic quality figures are gated; latencies and counts are reported, never gated
+(timings do not belong in pass/fail checks), and so are LLM-judge scores (a model's opinion,
+which moves with the judge model and its server, not only with the answers).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ HIGHER_IS_BETTER = (
 )
 LOWER_IS_BETTER = ("false_abstention_rate",)
 REPORTED = (*HIGHER_IS_BETTER, *LOWER_IS_BETTER, "median_answer_words", "latency_p50_ms")
+# Advisory: compared when a run has them, never gated.
+JUDGE_REPORTED = ("judge_faithfulness", "judge_correctness")
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ def load_results(path: Path) -> dict[str, Any]:
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
-    deltas = {k: (old["summary"].get(k), new["summary"].get(k)) for k in REPORTED}
+    judged = [k for k in JUDGE_REPORTED if k in old["summary"] or k in new["summary"]]
+    deltas = {k: (old["summary"].get(k), new["summary"].get(k)) for k in (*REPORTED, *judged)}
     before = {q["id"]: q for q in old["questions"]}
     flips = [
         Flip(q["id"], q["question"], bool(before[q["id"]]["correct"]), bool(q["correct"]))
@@ -79,14 +83,24 @@ def regressions(
     fail_under: dict[str, float],
     max_drop: float | None,
 ) -> list[str]:
-    """One line per broken gate: a floor not reached, or a metric worse by more than max_drop."""
+    """One line per broken gate: a floor not reached, or a metric worse by more than max_drop.
+
+    Judge scores (``judge_*``) are never gated: ``max_drop`` passes over them, and a floor on
+    one is refused rather than quietly ignored.
+    """
+    gated_judge = sorted(m for m in fail_under if is_judge_metric(m))
+    if gated_judge:
+        raise EvalError(
+            f"--fail-under {gated_judge[0]}: LLM-judge scores are advisory and never gate a run; "
+            "set floors on deterministic metrics such as fact_recall"
+        )
     problems = []
     for metric, floor in fail_under.items():
         value = summary.get(metric)
         if value is None or value < floor:
             problems.append(f"{metric} = {value} is under the floor {floor}")
     if comparison is not None and max_drop is not None:
-        for metric in (*HIGHER_IS_BETTER, *LOWER_IS_BETTER):
+        for metric in (*HIGHER_IS_BETTER, *LOWER_IS_BETTER):  # no judge_* metric among them
             old, new = comparison.deltas.get(metric, (None, None))
             if old is None or new is None:
                 continue
@@ -96,11 +110,16 @@ def regressions(
     return problems
 
 
+def is_judge_metric(metric: str) -> bool:
+    return metric.startswith("judge_")
+
+
 def render_comparison(comparison: Comparison) -> str:
     lines = [f"{'metric':<24}{'old':>10}{'new':>10}{'delta':>10}"]
     for metric, (old, new) in comparison.deltas.items():
         delta = f"{new - old:+.3f}" if old is not None and new is not None else "-"
-        lines.append(f"{metric:<24}{_cell(old):>10}{_cell(new):>10}{delta:>10}")
+        note = "  (LLM judge, not gated)" if is_judge_metric(metric) else ""
+        lines.append(f"{metric:<24}{_cell(old):>10}{_cell(new):>10}{delta:>10}{note}")
     if comparison.flips:
         lines.append(f"\n{len(comparison.flips)} question(s) changed outcome:")
         for flip in comparison.flips:

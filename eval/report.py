@@ -42,10 +42,15 @@ def _per_question(rows: list[Row]) -> dict[str, list[float]]:
     }
 
 
-def _bars(groups: dict[str, dict[str, Any]], metrics: Sequence[str]) -> str:
-    """Grouped horizontal bars (0..1) per kind, as inline SVG."""
-    colours = ["#3b6ea8", "#d08c2b"]
+BAR_COLOURS = ["#3b6ea8", "#d08c2b", "#4f9a5e"]
+
+
+def bar_chart(
+    groups: dict[str, dict[str, Any]], metrics: Sequence[str], label_width: int = 130
+) -> str:
+    """Grouped horizontal bars (0..1) per group (a kind, a sweep's setting...), as inline SVG."""
     height = 22 * len(metrics) + 10
+    x = label_width
     rows = []
     for i, (kind, figures) in enumerate(groups.items()):
         y0 = i * height
@@ -54,16 +59,17 @@ def _bars(groups: dict[str, dict[str, Any]], metrics: Sequence[str]) -> str:
             value = figures.get(metric)
             y = y0 + j * 22
             if value is None:
-                rows.append(f'<text x="130" y="{y + 15}" class="muted">{metric}: n/a</text>')
+                rows.append(f'<text x="{x}" y="{y + 15}" class="muted">{metric}: n/a</text>')
                 continue
             width = max(1.0, 300 * float(value))
+            colour = BAR_COLOURS[j % len(BAR_COLOURS)]
             rows.append(
-                f'<rect x="130" y="{y + 3}" width="{width:.1f}" height="16" fill="{colours[j % 2]}">'
+                f'<rect x="{x}" y="{y + 3}" width="{width:.1f}" height="16" fill="{colour}">'
                 f"<title>{metric} {value:.3f}</title></rect>"
-                f'<text x="{135 + width:.1f}" y="{y + 15}" class="value">{metric} {value:.2f}</text>'
+                f'<text x="{x + 5 + width:.1f}" y="{y + 15}" class="value">{metric} {value:.2f}</text>'
             )
     total = height * max(1, len(groups))
-    return f'<svg class="chart" width="620" height="{total}" role="img">{"".join(rows)}</svg>'
+    return f'<svg class="chart" width="{x + 490}" height="{total}" role="img">{"".join(rows)}</svg>'
 
 
 def _histogram(values: Sequence[float], bins: int = 12) -> str:
@@ -87,7 +93,40 @@ def _histogram(values: Sequence[float], bins: int = 12) -> str:
     return f'<svg class="chart" width="{60 + bins * 40}" height="200" role="img">{"".join(bars)}{axis}</svg>'
 
 
+def _judge_cell(verdicts: dict[str, Any] | None) -> str:
+    if verdicts is None:
+        return "not judged"
+    parts = []
+    for metric, verdict in verdicts.items():
+        score = verdict.get("score")
+        shown = f"{score:g}" if score is not None else f"unscorable ({verdict.get('unscorable')})"
+        parts.append(f"{metric} {shown}")
+    return "; ".join(parts)
+
+
+def _judge_table(summary: dict[str, Any], label: str | None) -> str:
+    """The LLM judge's figures, beside the deterministic ones but marked as advisory."""
+    if "judge_judged" not in summary:
+        return ""
+    judged = int(summary["judge_judged"])
+    rows = []
+    for metric, scale in (("faithfulness", "0–1"), ("correctness", "1–5")):
+        value = summary.get(f"judge_{metric}")
+        unscorable = int(summary.get(f"judge_{metric}_unscorable", 0))
+        rows.append(
+            f"<tr><th>judge_{metric}</th><td>{'n/a' if value is None else f'{value:.3f}'}</td>"
+            f"<td>{scale}</td><td>{judged - unscorable}</td><td>{unscorable}</td></tr>"
+        )
+    return (
+        f"<h2>LLM judge (advisory, never gated)</h2><p>{html.escape(label or '')}. "
+        "Abstentions are not judged; an unscorable verdict is left out of the mean.</p>"
+        '<table id="judge"><tr><th>metric</th><th>mean</th><th>scale</th><th>scored</th>'
+        f"<th>unscorable</th></tr>{''.join(rows)}</table>"
+    )
+
+
 def _question_rows(rows: list[Row]) -> str:
+    judged = any("judge" in r for r in rows)
     out = []
     for r in rows:
         cites = "".join(
@@ -100,7 +139,9 @@ def _question_rows(rows: list[Row]) -> str:
         out.append(
             f'<tr class="{verdict}"><td>{html.escape(r["id"])}</td><td>{html.escape(r["kind"])}</td>'
             f"<td>{html.escape(r['question'])}</td><td>{html.escape(r['text'])}<ul>{cites}</ul></td>"
-            f"<td>{verdict}</td><td>{html.escape(why)}</td></tr>"
+            f"<td>{verdict}</td><td>{html.escape(why)}</td>"
+            + (f"<td>{html.escape(_judge_cell(r.get('judge')))}</td>" if judged else "")
+            + "</tr>"
         )
     return "\n".join(out)
 
@@ -146,6 +187,7 @@ def render_report(results: dict[str, Any], comparison_text: str | None = None) -
         else ""
     )
     failures = sum(not r["correct"] for r in rows)
+    judge_header = "<th>LLM judge</th>" if any("judge" in r for r in rows) else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>citeqa eval report</title><style>{STYLE}</style></head>
 <body>
@@ -153,14 +195,15 @@ def render_report(results: dict[str, Any], comparison_text: str | None = None) -
 <p>{len(rows)} questions, {failures} failed. Ingest: {html.escape(str(results.get("ingest", "")))}</p>
 <h2>Headline figures (95% bootstrap interval)</h2>
 <table id="headline"><tr><th>metric</th><th>value</th><th>95% CI</th><th>n</th></tr>{"".join(headline)}</table>
+{_judge_table(summary, results.get("judge"))}
 <h2>Fact recall and abstention by kind</h2>
-<div id="by-kind">{_bars(by_kind, ["fact_recall", "abstention_recall"])}</div>
+<div id="by-kind">{bar_chart(by_kind, ["fact_recall", "abstention_recall"])}</div>
 <h2>Latency</h2>
 <div id="latency">{_histogram(latencies)}</div>
 {compared}
 <h2>Questions</h2>
 <label><input type="checkbox" id="failures-only"> failures only</label>
-<table id="questions"><tr><th>id</th><th>kind</th><th>question</th><th>answer and citations</th><th>result</th><th>why</th></tr>
+<table id="questions"><tr><th>id</th><th>kind</th><th>question</th><th>answer and citations</th><th>result</th><th>why</th>{judge_header}</tr>
 {_question_rows(rows)}
 </table>
 <script>{SCRIPT}</script>

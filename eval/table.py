@@ -40,6 +40,7 @@ def render(run: EvalRun, failures: int = 10) -> str:
     lines = [f"ingest: {run.ingest}", ""]
     width = max(len(k) for k in HEADLINE)
     lines += [f"{k:<{width}}  {_cell(run.summary.get(k)):>8}" for k in HEADLINE]
+    lines += judge_lines(run.summary, run.judge, width)
     lines += ["", "kind".ljust(14) + "".join(f"{k:>18}" for k in BY_KIND)]
     for kind, figures in run.by_kind.items():
         lines.append(kind.ljust(14) + "".join(f"{_cell(figures.get(k)):>18}" for k in BY_KIND))
@@ -50,3 +51,20 @@ def render(run: EvalRun, failures: int = 10) -> str:
             lines.append(f"  {outcome.id} {outcome.question[:70]}")
             lines.append(f"      -> {'; '.join(outcome.notes)}")
     return "\n".join(lines)
+
+
+def judge_lines(summary: dict[str, Any], label: str | None, width: int) -> list[str]:
+    """The LLM judge's figures, marked advisory; nothing when no judge ran."""
+    if "judge_judged" not in summary:
+        return []
+    judged = int(summary["judge_judged"])
+    lines = ["", f"{label or 'judge'} (advisory, never gated; abstentions not judged)"]
+    for metric, scale in (("faithfulness", "0-1"), ("correctness", "1-5")):
+        unscorable = int(summary.get(f"judge_{metric}_unscorable", 0))
+        value = summary.get(f"judge_{metric}")
+        shown = "-" if value is None else f"{value:.3f}"
+        lines.append(
+            f"{'judge_' + metric:<{width}}  {shown:>8}  ({scale}; "
+            f"{judged - unscorable} scored, {unscorable} unscorable)"
+        )
+    return lines

@@ -2,6 +2,8 @@
 
 The real ones wrap llama-index's clients (OpenAI-compatible servers, Ollama, a local GGUF
 through llama-cpp-python); ``ScriptedBackend`` is the deterministic fake for unit tests.
+``build_llm`` hands out the configured llama-index client itself, for llama-index components
+that take ``llm=`` (the eval's judge).
 Every failure surfaces as one ``BackendError`` line naming the backend, URL and model.
 """
 
@@ -13,7 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from store.errors import BackendError
 
@@ -112,20 +114,44 @@ def _require(module: str, extra: str) -> None:
         ) from error
 
 
+class LLMClient(NamedTuple):
+    """A llama-index LLM client and the label that names its backend, URL and model."""
+
+    llm: Any  # a llama_index.core.llms.LLM; the type stays out of our signatures
+    label: str
+
+
 def build_backend(config: BackendConfig) -> LLMBackend | None:
     """The backend named by ``config.kind``; ``None`` for the extractive answerer."""
     if config.kind == "extractive":
         return None
+    return LlamaIndexBackend(*build_llm(config))
+
+
+def build_llm(config: BackendConfig) -> LLMClient:
+    """The llama-index LLM client for ``config.kind``, for components that take ``llm=``.
+
+    llama-index's evaluators, for instance, need the client itself, not our seam. It is
+    configured exactly as ``build_backend`` configures it (temperature 0, no retries, the
+    timeout and token limit of ``config``), so nothing falls back to llama-index's global
+    ``Settings``.
+
+    Raises:
+        BackendError: for 'extractive' (it has no LLM), an unknown kind, a missing GGUF
+            file or a missing optional package.
+    """
     if config.kind == "openai":
         return _openai(config)
     if config.kind == "ollama":
         return _ollama(config)
     if config.kind == "llamacpp":
         return _llamacpp(config)
+    if config.kind == "extractive":
+        raise BackendError("the extractive answerer has no LLM; name openai, ollama or llamacpp")
     raise BackendError(f"unknown llm backend '{config.kind}'; use one of {', '.join(BACKENDS)}")
 
 
-def _openai(config: BackendConfig) -> LLMBackend:
+def _openai(config: BackendConfig) -> LLMClient:
     _require("llama_index.llms.openai_like", "openai")
     from llama_index.llms.openai_like import OpenAILike
 
@@ -145,10 +171,10 @@ def _openai(config: BackendConfig) -> LLMBackend:
         timeout=config.timeout,
         max_retries=0,
     )
-    return LlamaIndexBackend(llm, f"openai backend at {url} (model {model})")
+    return LLMClient(llm, f"openai backend at {url} (model {model})")
 
 
-def _ollama(config: BackendConfig) -> LLMBackend:
+def _ollama(config: BackendConfig) -> LLMClient:
     _require("llama_index.llms.ollama", "ollama")
     from llama_index.llms.ollama import Ollama
 
@@ -163,14 +189,14 @@ def _ollama(config: BackendConfig) -> LLMBackend:
         temperature=0.0,
         additional_kwargs={"num_predict": config.max_tokens, "seed": 0},
     )
-    return LlamaIndexBackend(llm, f"ollama backend at {url} (model {model})")
+    return LLMClient(llm, f"ollama backend at {url} (model {model})")
 
 
 def _chatml(prompt: str) -> str:
     return f"<|im_start|>user\n{prompt}<|im_end|>\n<|im_start|>assistant\n"
 
 
-def _llamacpp(config: BackendConfig) -> LLMBackend:
+def _llamacpp(config: BackendConfig) -> LLMClient:
     if config.gguf is None or not Path(config.gguf).is_file():
         raise BackendError(f"llamacpp backend: no GGUF file at {config.gguf} (set CITEQA_LLM_GGUF)")
     _require("llama_cpp", "llamacpp")
@@ -187,7 +213,7 @@ def _llamacpp(config: BackendConfig) -> LLMBackend:
         model_kwargs={"n_threads": 2},
         verbose=False,
     )
-    return LlamaIndexBackend(llm, f"llamacpp backend ({Path(config.gguf).name})")
+    return LLMClient(llm, f"llamacpp backend ({Path(config.gguf).name})")
 
 
 class ScriptedBackend:

@@ -52,6 +52,9 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
+        # One call at a time: the fast tokenizer raises "Already borrowed" when two threads
+        # use it at once (the UI answers and ingests uploads in different threads).
+        self._busy = threading.Lock()
         self.name = "all-MiniLM-L6-v2"
 
     def _load(self) -> SentenceTransformer:
@@ -72,17 +75,21 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self._load().encode(
-            texts,
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-            convert_to_numpy=True,
-        )
+        model = self._load()
+        with self._busy:
+            vectors = model.encode(
+                texts,
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            )
         return [[float(x) for x in row] for row in vectors]
 
     def count_tokens(self, text: str) -> int:
-        return len(self._load().tokenizer.tokenize(text)) + 2  # [CLS] and [SEP]
+        model = self._load()
+        with self._busy:
+            return len(model.tokenizer.tokenize(text)) + 2  # [CLS] and [SEP]
 
 
 class HashingEmbedder:

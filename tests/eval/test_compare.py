@@ -83,3 +83,27 @@ def test_the_committed_baseline_is_a_results_file() -> None:
     baseline = load_results(Path(__file__).resolve().parents[2] / "eval" / "baseline.json")
     assert baseline["summary"]["questions"] >= 80
     assert baseline["summary"]["citation_exactness"] == 1.0
+
+
+def judged(faithfulness: float, correctness: float) -> dict[str, Any]:
+    run = results(0.80, 0.02, {"q1": True})
+    run["summary"] |= {"judge_faithfulness": faithfulness, "judge_correctness": correctness}
+    return run
+
+
+def test_judge_scores_are_compared_but_never_gated() -> None:
+    old, new = judged(0.95, 4.8), judged(0.10, 1.2)
+    comparison = compare(old, new)
+    assert comparison.deltas["judge_faithfulness"] == (0.95, 0.10)
+    assert "(LLM judge, not gated)" in render_comparison(comparison)
+    assert regressions(comparison, new["summary"], {}, max_drop=0.0) == []
+
+
+def test_a_floor_on_a_judge_score_is_refused() -> None:
+    with pytest.raises(EvalError, match=r"--fail-under judge_faithfulness: LLM-judge scores"):
+        regressions(None, judged(0.1, 1.0)["summary"], {"judge_faithfulness": 0.5}, None)
+
+
+def test_runs_without_a_judge_compare_as_before() -> None:
+    assert "judge_faithfulness" not in compare(OLD, NEW).deltas
+    assert "LLM judge" not in render_comparison(compare(OLD, NEW))

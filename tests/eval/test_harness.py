@@ -13,6 +13,7 @@ import pytest
 from eval.harness import run_eval, select, split_of
 from eval.questions import Question, default_questions_path, load_questions
 from eval.table import HEADLINE
+from tests.eval.tiny_set import TINY_QUESTIONS
 
 SUMMARY_KEYS = {
     *HEADLINE,
@@ -50,57 +51,6 @@ def test_bundled_set_splits_into_two_halves_by_conversation() -> None:
         if q.conversation:
             by_conversation.setdefault(q.conversation, set()).add(split_of(q))
     assert all(len(splits) == 1 for splits in by_conversation.values())
-
-
-TINY_CORPUS = {
-    "bridge.txt": (
-        "Harbor Bridge reopens after repairs\n\n"
-        "The Harbor Bridge in Portville reopened to traffic on Monday after a long repair. "
-        "The repairs cost 12 million dollars and took nine months. "
-        "Mayor Alma Reyes cut the ribbon at the opening ceremony.\n"
-    ),
-    "library.txt": (
-        "City library opens a children's wing\n\n"
-        "The Portville city library opened a new wing for children on Saturday. "
-        "The new wing holds 4,000 picture books and a reading garden. "
-        "The architect of the wing is Tomas Berg.\n"
-    ),
-}
-TINY_QUESTIONS = [
-    {
-        "id": "t1",
-        "question": "How much did the repairs of the Harbor Bridge cost?",
-        "answers": ["12 million"],
-        "sources": ["bridge.txt"],
-        "answerable": True,
-    },
-    {
-        "id": "t2",
-        "question": "How many picture books does the new library wing hold?",
-        "answers": ["4,000"],
-        "sources": ["library.txt"],
-        "answerable": True,
-        "kind": "number",
-    },
-    {
-        "id": "t3",
-        "question": "What is the capital of France?",
-        "answers": [],
-        "sources": [],
-        "answerable": False,
-    },
-]
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> tuple[Path, Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in TINY_CORPUS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    questions = tmp_path / "questions.jsonl"
-    questions.write_text("\n".join(json.dumps(q) for q in TINY_QUESTIONS) + "\n", encoding="utf-8")
-    return corpus, questions
 
 
 def check_summary(summary: dict[str, object]) -> None:
