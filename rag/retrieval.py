@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -73,18 +74,28 @@ class HybridRetriever:
         self._embedder = embedder
         self._options = options
         self._keyword: KeywordIndex | None = None
+        # The UI answers and ingests in different threads: build the index once, not twice,
+        # and search it one call at a time (BM25's stemmer is not documented as thread-safe).
+        self._lock = threading.RLock()
 
     def refresh(self) -> None:
         """Forget the keyword index; it is rebuilt from the store on the next question."""
-        self._keyword = None
+        with self._lock:
+            self._keyword = None
 
     def idf(self, term: str) -> float:
-        return self._keyword_index().idf(term)
+        with self._lock:
+            return self._keyword_index().idf(term)
 
     def _keyword_index(self) -> KeywordIndex:
-        if self._keyword is None:
-            self._keyword = KeywordIndex(self._store.all_chunks(), self._options.candidates)
-        return self._keyword
+        with self._lock:
+            if self._keyword is None:
+                self._keyword = KeywordIndex(self._store.all_chunks(), self._options.candidates)
+            return self._keyword
+
+    def _keyword_search(self, text: str) -> list[tuple[Chunk, float]]:
+        with self._lock:
+            return self._keyword_index().search(text)
 
     def retrieve(self, question: str, limit: int, context: str = "") -> list[Passage]:
         """The ``limit`` best passages for ``question``, best first.
@@ -99,7 +110,7 @@ class HybridRetriever:
         rankings: list[list[str]] = []
         for text, vector in zip(texts, vectors, strict=True):
             dense = self._store.nearest(vector, self._options.candidates)
-            keyword = self._keyword_index().search(text) if self._options.hybrid else []
+            keyword = self._keyword_search(text) if self._options.hybrid else []
             chunks |= {c.chunk_id: c for c, _ in dense} | {c.chunk_id: c for c, _ in keyword}
             for chunk, score in dense:
                 similarity[chunk.chunk_id] = max(score, similarity.get(chunk.chunk_id, -1.0))

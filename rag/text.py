@@ -140,7 +140,8 @@ _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DATE_PATTERN = re.compile(
     rf"\b(?:(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}} (?:{_MONTHS})"
     rf"(?: \d{{4}})?|(?:on |last |next )?(?:{_WEEKDAYS})|(?:yesterday|today|tomorrow)|"
-    rf"(?:19|20)\d\d|\d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)"
+    rf"(?:(?:early |late )?(?:spring|summer|autumn|fall|winter) of )?(?:1[6-9]|20)\d\d|"
+    rf"\d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)"
     rf"(?: (?:to|and|-) \d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.))?)(?!\w)",
     re.IGNORECASE,
 )
