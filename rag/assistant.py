@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import re
-import shutil
-import threading
 from collections.abc import Iterator, Sequence
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,14 +15,15 @@ from rag.conversation import Turn, follow_up_context, is_follow_up, user_turns
 from rag.evidence import EvidenceWeights, Query, build_query
 from rag.extractive import AnswerOptions, ExtractiveAnswerer
 from rag.generative import GenerativeAnswerer, GenerativeOptions
+from rag.library import Library, copy_uploads
 from rag.prompt import condense_prompt
-from rag.retrieval import HybridRetriever, RetrievalOptions
+from rag.retrieval import RetrievalOptions
 from rag.settings import Settings, load_settings
 from rag.types import Answer, Passage
 from rag.verify import SupportChecker, SupportOptions
 from store.chroma_store import ChunkStore, StoredDocument
 from store.embedder import Embedder, SentenceTransformerEmbedder
-from store.errors import BackendError, IngestError, QuestionError, SettingsError, StoreError
+from store.errors import BackendError, QuestionError, SettingsError, StoreError
 from store.ingest import ChunkingOptions, IngestReport, ProgressCallback, ingest_paths
 
 logger = logging.getLogger(__name__)
@@ -43,12 +41,12 @@ class Assistant:
         embedder: Embedder,
         backend: LLMBackend | None = None,
         *,
-        library: _Library | None = None,
+        library: Library | None = None,
     ) -> None:
         self.settings = settings
         self._store = store
         self._embedder = embedder
-        self._library = library or _Library()
+        self._library = library or Library()
         options = RetrievalOptions(
             candidates=settings.candidates, hybrid=settings.hybrid, rrf_k=settings.rrf_k
         )
@@ -185,25 +183,8 @@ class Assistant:
         The copies, not the originals, are what the store indexes, so a temporary upload
         folder can vanish afterwards. A file with the name of an earlier upload replaces it.
         """
-        folder = self.uploads_folder
-        plan: dict[Path, Path] = {}  # copy -> original; every file is checked before any copy
-        for file in files:
-            original = Path(file)
-            if not original.is_file():
-                raise IngestError(f"{original}: not a file")
-            copy = folder / _safe_name(original.name)
-            earlier = plan.get(copy)
-            if earlier is not None and earlier.read_bytes() != original.read_bytes():
-                raise IngestError(
-                    f"{original}: another file in this upload is also named {copy.name}; "
-                    "rename one of them"
-                )
-            plan[copy] = original
-        folder.mkdir(parents=True, exist_ok=True)
-        for copy, original in plan.items():
-            if not copy.exists() or not copy.samefile(original):
-                shutil.copyfile(original, copy)
-        return self.ingest(list(plan), progress) if plan else IngestReport()
+        copies = copy_uploads(files, self.uploads_folder)
+        return self.ingest(list(copies), progress) if copies else IngestReport()
 
     @property
     def uploads_folder(self) -> Path:
@@ -351,36 +332,6 @@ def _check_question(question: str) -> str:
 _STORE_SETTINGS = frozenset(
     {"store", "chroma_url", "collection", "embed_model_path", "max_chunk_tokens", "window"}
 )
-
-
-class _Library:
-    """What assistants over one store share: keyword indexes and the cache of file texts."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self._retrievers: dict[RetrievalOptions, HybridRetriever] = {}
-        self._lock = threading.Lock()
-
-    def retriever(
-        self, options: RetrievalOptions, store: ChunkStore, embedder: Embedder
-    ) -> HybridRetriever:
-        with self._lock:
-            if options not in self._retrievers:
-                self._retrievers[options] = HybridRetriever(store, embedder, options)
-            return self._retrievers[options]
-
-    def changed(self) -> None:
-        """The store's files changed: rebuild keyword indexes and re-read texts when asked."""
-        with self._lock:
-            for retriever in self._retrievers.values():
-                retriever.refresh()
-            self.texts.clear()
-
-
-def _safe_name(name: str) -> str:
-    """A plain file name: no folders, no leading dots, nothing a shell or path would read."""
-    name = re.sub(r"[^\w.\- ]+", "_", PurePath(name).name).strip(" .")
-    return name or "upload"
 
 
 def _first_error(error: ValidationError) -> str:

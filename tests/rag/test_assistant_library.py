@@ -24,8 +24,8 @@ from rag import (
     StoreError,
     load_settings,
 )
-from rag.assistant import _safe_name
 from rag.backends import ScriptedBackend
+from rag.library import safe_upload_name
 from store.embedder import HashingEmbedder
 from tests.llm_servers import serve, written
 
@@ -429,14 +429,14 @@ def test_a_hostile_file_name_is_stored_under_a_plain_name(
         ("tab\tnew\nline.txt", "tab_new_line.txt"),
     ],
 )
-def test_safe_name(name: str, safe: str) -> None:
-    assert _safe_name(name) == safe
+def testsafe_upload_name(name: str, safe: str) -> None:
+    assert safe_upload_name(name) == safe
 
 
 @hypothesis_settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 def test_safe_name_is_always_one_plain_name(name: str) -> None:
-    safe = _safe_name(name)
+    safe = safe_upload_name(name)
     assert safe and safe == safe.strip(" .")
     assert "/" not in safe and "\\" not in safe and "\x00" not in safe
     assert not safe.startswith(".")
