@@ -128,6 +128,7 @@ class AnswerSpec:
     counted: frozenset[str] = frozenset()  # "how many people" -> {"peopl"}
     asked: frozenset[str] = frozenset()  # the question's own content terms
     anchors: tuple[frozenset[str], ...] = ()  # terms of each number, date and name it names
+    place: bool | None = None  # True for "where", False for "who": which names come first
 
 
 def question_anchors(question: str) -> list[str]:
@@ -158,7 +159,37 @@ def answer_spec(question: str) -> AnswerSpec:
         anchors=tuple(
             terms for a in question_anchors(question) if (terms := frozenset(content_terms(a)))
         ),
+        place=_asks_place(question),
     )
+
+
+_WHERE = re.compile(r"\bwhere\b", re.I)
+_WHO = re.compile(r"\b(who|whom|whose)\b", re.I)
+# A name right after one of these is where something happened ("at Vellmark", "in Geneva").
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|inside|across|throughout|around|towards?)\s+(?:the\s+)?$", re.I
+)
+
+
+def _asks_place(question: str) -> bool | None:
+    if _WHERE.search(question):
+        return True
+    return False if _WHO.search(question) else None
+
+
+def _by_role(sentence: str, spans: list[tuple[int, str]], place: bool | None) -> list[str]:
+    """Names in sentence order, those in a place phrase first for "where", last for "who".
+
+    Sentence order decides between candidates otherwise, so without this "Who opened the
+    bridge at Vellmark ... by Ada Pell?" would answer with the place.
+    """
+    if place is None:
+        return [span for _, span in spans]
+
+    def in_place_phrase(start: int) -> bool:
+        return bool(_LOCATIVE.search(sentence[max(0, start - 20) : start]))
+
+    return [span for _, span in sorted(spans, key=lambda s: in_place_phrase(s[0]) != place)]
 
 
 def counted_thing(sentence: str, number: str) -> set[str]:
@@ -183,8 +214,9 @@ def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
         spans = [m.group() for m in DATE_PATTERN.finditer(sentence)]
         return [s for s in spans if _WEEKDAY.search(s)] if spec.weekday else spans
     if spec.kind is AnswerType.NAME:
-        spans = [_with_noun(sentence, m) for m in NAME_PATTERN.finditer(sentence)]
-        return [s for s in spans if not DATE_PATTERN.fullmatch(s)]
+        names = [(m.start(), _with_noun(sentence, m)) for m in NAME_PATTERN.finditer(sentence)]
+        names = [(at, s) for at, s in names if not DATE_PATTERN.fullmatch(s)]
+        return _by_role(sentence, names, spec.place)
     return []
 
 

@@ -128,3 +128,33 @@ def test_plural_and_weekday_questions_are_recognised() -> None:
 
 def test_other_questions_have_no_typed_candidates() -> None:
     assert typed_candidates("Gerasimov met Dikovic in 2016.", answer_spec("Why?")) == []
+
+
+BRIDGE = "The Zorblax bridge at Vellmark was finished in the spring of 1887 by Ada Pell."
+
+
+def test_who_puts_names_in_a_place_phrase_last() -> None:
+    assert answer_spec("Who finished the Zorblax bridge?").place is False
+    assert typed_candidates(BRIDGE, answer_spec("Who finished the Zorblax bridge?")) == [
+        "Ada Pell",
+        "Vellmark",
+    ]
+
+
+def test_where_puts_names_in_a_place_phrase_first() -> None:
+    spec = answer_spec("Where did Ada Pell build a bridge?")
+    assert spec.place is True
+    assert typed_candidates("Ada Pell met the mayor Ivo Brand in Vellmark on Monday.", spec) == [
+        "Vellmark",
+        "Ivo Brand",
+    ]
+
+
+def test_other_name_questions_keep_sentence_order() -> None:
+    spec = answer_spec("What organisation built the bridge?")
+    assert spec.place is None
+    assert typed_candidates("Ivo Brand of Vellmark met Ada Pell at Brask.", spec) == [
+        "Ivo Brand of Vellmark",
+        "Ada Pell",
+        "Brask",
+    ]
