@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eval.questions import Question
@@ -192,15 +192,14 @@ def build_judge(
     if kind not in JUDGE_KINDS:
         raise EvalError(f"--judge must be one of {', '.join(JUDGE_KINDS)}, not '{kind}'")
     settings = load_settings(**(overrides or {}))
+    run = BackendConfig.from_settings(settings)
     client = build_llm(
-        BackendConfig(
+        replace(
+            run,
             kind=kind,
-            url=url or settings.llm_url,
-            model=model or settings.llm_model,
-            api_key=settings.llm_api_key,
-            gguf=settings.llm_gguf,
-            timeout=timeout or settings.llm_timeout,
-            max_tokens=settings.llm_max_tokens,
+            url=url or run.url,
+            model=model or run.model,
+            timeout=timeout or run.timeout,
         )
     )
     return Judge(client.llm, f"judge: {client.label}", concurrency)

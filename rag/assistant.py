@@ -145,16 +145,9 @@ class Assistant:
             settings = Settings.model_validate(self.settings.model_dump() | overrides)
         except ValidationError as error:
             raise SettingsError(f"invalid setting: {_first_error(error)}") from error
-        llm_fields = {
-            "llm",
-            "llm_url",
-            "llm_model",
-            "llm_api_key",
-            "llm_gguf",
-            "llm_timeout",
-            "llm_max_tokens",
-        }
-        same_llm = all(getattr(settings, f) == getattr(self.settings, f) for f in llm_fields)
+        same_llm = BackendConfig.from_settings(settings) == BackendConfig.from_settings(
+            self.settings
+        )
         backend = self._backend if same_llm else _backend(settings)
         return Assistant(settings, self._store, self._embedder, backend, library=self._library)
 
@@ -304,17 +297,7 @@ class Assistant:
 
 
 def _backend(settings: Settings) -> LLMBackend | None:
-    return build_backend(
-        BackendConfig(
-            kind=settings.llm,
-            url=settings.llm_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key,
-            gguf=settings.llm_gguf,
-            timeout=settings.llm_timeout,
-            max_tokens=settings.llm_max_tokens,
-        )
-    )
+    return build_backend(BackendConfig.from_settings(settings))
 
 
 def _check_question(question: str) -> str:

@@ -15,9 +15,12 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from store.errors import BackendError
+
+if TYPE_CHECKING:
+    from rag.settings import Settings
 
 BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
 
@@ -46,6 +49,19 @@ class BackendConfig:
     gguf: Path | None = None
     timeout: float = 60.0
     max_tokens: int = 384
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BackendConfig:
+        """The backend the ``llm*`` settings describe (the one place that reads them)."""
+        return cls(
+            kind=settings.llm,
+            url=settings.llm_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            gguf=settings.llm_gguf,
+            timeout=settings.llm_timeout,
+            max_tokens=settings.llm_max_tokens,
+        )
 
 
 def _error_types() -> tuple[type[BaseException], ...]:
