@@ -8,11 +8,11 @@ the network.
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from eval.compare import HIGHER_IS_BETTER
 from eval.report import STYLE, bar_chart
 from eval.sweep import SweepResult, label
+from eval.table import format_cell
 
 COLUMNS = [
     "fact_recall",
@@ -47,18 +47,10 @@ def best_rows(values: list[float | None], higher: bool) -> set[int]:
     return {i for i, v in enumerate(values) if v == best}
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}" if value <= 1.0 else f"{value:.1f}"
-    return str(value)
-
-
 def _table_data(result: SweepResult) -> tuple[list[str], list[list[str]], list[set[int]]]:
     """(metric names, cells per row, best rows per metric column)."""
     metrics = columns(result)
-    cells = [[_cell(p.run.summary.get(m)) for m in metrics] for p in result.points]
+    cells = [[format_cell(p.run.summary.get(m)) for m in metrics] for p in result.points]
     best = [
         best_rows([p.run.summary.get(m) for p in result.points], higher_is_better(m))
         for m in metrics

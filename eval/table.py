@@ -28,7 +28,8 @@ HEADLINE = [
 BY_KIND = ["questions", "fact_recall", "source_hit_at_1", "abstention_recall", "accuracy"]
 
 
-def _cell(value: Any) -> str:
+def format_cell(value: Any) -> str:
+    """A figure as the tables show it: 3 decimals for rates, 1 for larger numbers."""
     if value is None:
         return "-"
     if isinstance(value, float):
@@ -39,11 +40,13 @@ def _cell(value: Any) -> str:
 def render(run: EvalRun, failures: int = 10) -> str:
     lines = [f"ingest: {run.ingest}", ""]
     width = max(len(k) for k in HEADLINE)
-    lines += [f"{k:<{width}}  {_cell(run.summary.get(k)):>8}" for k in HEADLINE]
+    lines += [f"{k:<{width}}  {format_cell(run.summary.get(k)):>8}" for k in HEADLINE]
     lines += judge_lines(run.summary, run.judge, width)
     lines += ["", "kind".ljust(14) + "".join(f"{k:>18}" for k in BY_KIND)]
     for kind, figures in run.by_kind.items():
-        lines.append(kind.ljust(14) + "".join(f"{_cell(figures.get(k)):>18}" for k in BY_KIND))
+        lines.append(
+            kind.ljust(14) + "".join(f"{format_cell(figures.get(k)):>18}" for k in BY_KIND)
+        )
     failed = [o for o in run.outcomes if not o.correct]
     if failed:
         lines += ["", f"{len(failed)} of {len(run.outcomes)} questions failed; first {failures}:"]
