@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from eval.report import bootstrap_interval, render_report
+from tests.chromium import chromium
 
 
 def test_bootstrap_interval_is_seeded_and_brackets_the_mean() -> None:
@@ -62,23 +62,9 @@ def test_the_page_is_self_contained_and_escapes_answers() -> None:
 
 @pytest.mark.e2e
 def test_charts_render_and_the_filter_hides_passes_in_chromium(tmp_path: Path) -> None:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian's chromium is missing: .ci/run installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     report = tmp_path / "report.html"
     report.write_text(render_report(RESULTS), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+    with chromium() as browser:
         page = browser.new_page()
         page.goto(report.as_uri())
         bars = page.locator("#by-kind svg rect")
@@ -91,4 +77,3 @@ def test_charts_render_and_the_filter_hides_passes_in_chromium(tmp_path: Path) -
         assert not page.locator("tr.pass").first.is_visible()
         assert page.locator("tr.fail").first.is_visible()
         page.screenshot(path=str(tmp_path / "report.png"))
-        browser.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from eval.sweep import (
 from eval.sweep_report import best_rows, render_sweep_html, render_sweep_table
 from rag import Assistant, EvalError, IngestReport
 from store.embedder import HashingEmbedder
+from tests.chromium import chromium
 from tests.eval.test_harness import citeqa_eval
 
 
@@ -204,23 +204,9 @@ def test_a_bad_sweep_is_one_line_on_the_command_line(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_the_sweep_page_renders_in_chromium(tmp_path: Path) -> None:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian's chromium is missing: .ci/run installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     page_file = tmp_path / "sweep.html"
     page_file.write_text(render_sweep_html(SYNTHETIC), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+    with chromium() as browser:
         page = browser.new_page()
         page.goto(page_file.as_uri())
         assert page.locator("#sweep tr").count() == 5
@@ -236,7 +222,6 @@ def test_the_sweep_page_renders_in_chromium(tmp_path: Path) -> None:
         assert label is not None and first_bar is not None
         assert label["x"] + label["width"] <= first_bar["x"]  # labels never run into the bars
         page.screenshot(path=str(tmp_path / "sweep.png"), full_page=True)
-        browser.close()
 
 
 @pytest.mark.slow

@@ -7,7 +7,6 @@ backend. Every test saves a screenshot under its pytest temp dir.
 
 from __future__ import annotations
 
-import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from rag import Assistant
+from tests.chromium import chromium
 from tests.llm_servers import Script, ScriptedServer, passage_number, serve
 from ui.app import create_app
 from ui.app import serve as serve_app
@@ -28,13 +28,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:::gradio"),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 HOSTILE = """A hostile report
 
@@ -91,17 +84,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian's chromium is missing: .ci/run installs it (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
