@@ -14,9 +14,9 @@ from typing import Any
 import gradio as gr
 
 from rag import Assistant, CiteqaError
+from rag.backends import BACKENDS
 from ui.assets import CSS, JS, SCROLL_TO_HIGHLIGHT
 from ui.chat import (
-    BACKEND_CHOICES,
     AssistantPool,
     ChatOptions,
     ChatSession,
@@ -121,7 +121,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                     remove = gr.Button("Remove", variant="stop", elem_id="citeqa-remove", scale=1)
             with gr.Tab("Settings", id="settings"):
                 backend = gr.Radio(
-                    list(BACKEND_CHOICES),
+                    list(BACKENDS),
                     value=settings.llm,
                     label="Answer backend",
                     elem_id="citeqa-backend",

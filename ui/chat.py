@@ -22,7 +22,6 @@ from ui.format import (
 
 Message = dict[str, Any]  # Gradio's chat message: {"role": ..., "content": ...}
 
-BACKEND_CHOICES = ("extractive", "openai", "ollama", "llamacpp")
 
 _CITATION_KEY = re.compile(r"(\d{1,6})-(\d{1,6})", re.ASCII)
 
