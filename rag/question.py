@@ -25,7 +25,9 @@ class AnswerType(Enum):
 
 _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     (
-        re.compile(r"\bhow (many|much|long|old)\b|\bnumber of\b|\bwhat (percentage|share)\b", re.I),
+        re.compile(
+            r"\bhow (many|much|long|old|far)\b|\bnumber of\b|\bwhat (percentage|share)\b", re.I
+        ),
         AnswerType.NUMBER,
     ),
     (
@@ -129,6 +131,32 @@ class AnswerSpec:
     asked: frozenset[str] = frozenset()  # the question's own content terms
     anchors: tuple[frozenset[str], ...] = ()  # terms of each number, date and name it names
     place: bool | None = None  # True for "where", False for "who": which names come first
+    unit: re.Pattern[str] | None = None  # "how long": a number must carry a time or length unit
+
+
+_TIME_UNIT = r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?"
+_LENGTH_UNIT = r"(?:km|kilomet(?:er|re)s?|met(?:er|re)s?|miles?|feet|foot|yards?)"
+# "How long", "how old" and "how far" ask for a measure: a bare count ("seven countries")
+# does not answer them, a number with the right unit ("three hours", "40 km") does.
+_MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (
+        re.compile(r"\bhow long\b", re.I),
+        re.compile(rf"\b(?:{_TIME_UNIT}|{_LENGTH_UNIT})(?!\w)", re.I),
+    ),
+    (re.compile(r"\bhow old\b", re.I), re.compile(rf"\b{_TIME_UNIT}\b|\baged?\b", re.I)),
+    (re.compile(r"\bhow far\b", re.I), re.compile(rf"\b{_LENGTH_UNIT}(?!\w)", re.I)),
+]
+
+
+def measure_unit(question: str) -> re.Pattern[str] | None:
+    """The unit a "how long / old / far" answer needs, as a pattern; None for other questions."""
+    return next((unit for asks, unit in _MEASURES if asks.search(question)), None)
+
+
+def _has_unit(sentence: str, number: re.Match[str], unit: re.Pattern[str]) -> bool:
+    """The number's own words or the two words after it name the unit ("three hours")."""
+    after = " ".join(re.findall(r"[\w’'-]+", sentence[number.end() :])[:2])
+    return bool(unit.search(number.group()) or unit.match(after))
 
 
 def question_anchors(question: str) -> list[str]:
@@ -160,6 +188,7 @@ def answer_spec(question: str) -> AnswerSpec:
             terms for a in question_anchors(question) if (terms := frozenset(content_terms(a)))
         ),
         place=_asks_place(question),
+        unit=measure_unit(question) if kind is AnswerType.NUMBER else None,
     )
 
 
@@ -202,11 +231,14 @@ def counted_thing(sentence: str, number: str) -> set[str]:
 def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
     if spec.kind is AnswerType.NUMBER:
         dates = [m.span() for m in DATE_PATTERN.finditer(sentence)]
-        spans = [
-            m.group()
+        numbers = [
+            m
             for m in NUMBER_PATTERN.finditer(sentence)
             if not any(a <= m.start() < b for a, b in dates)  # the 12 of "August 12"
         ]
+        if spec.unit is not None:
+            numbers = [m for m in numbers if _has_unit(sentence, m, spec.unit)]
+        spans = [m.group() for m in numbers]
         if spec.counted:  # "how many people": a number of corridors does not answer it
             spans = [s for s in spans if spec.counted & counted_thing(sentence, s)]
         return spans

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rag.question import AnswerType, answer_spec, answer_type, is_instruction, typed_candidates
+from rag.question import (
+    AnswerType,
+    answer_spec,
+    answer_type,
+    is_instruction,
+    typed_candidates,
+)
 
 
 @pytest.mark.parametrize(
@@ -158,3 +164,20 @@ def test_other_name_questions_keep_sentence_order() -> None:
         "Ada Pell",
         "Brask",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # A count is not a duration, a length, an age or a distance.
+        ("How long did their meeting last?", "Ministers of seven countries met.", []),
+        ("How long is the window open?", "It is open for three hours daily.", ["three hours"]),
+        ("How long is the new road?", "The road is 40 km long, with seven exits.", ["40 km"]),
+        ("How old was the general?", "The general, 61 years old, has two sons.", ["61 years"]),
+        ("How far is the camp?", "The camp lies 5 miles away; 300 people live there.", ["5 miles"]),
+        # Questions that ask for no measure keep every number.
+        ("How many exits does it have?", "The road is 40 km long, with seven exits.", ["seven"]),
+    ],
+)
+def test_measure_questions_need_a_unit(question: str, sentence: str, expected: list[str]) -> None:
+    assert typed_candidates(sentence, answer_spec(question)) == expected
