@@ -61,6 +61,7 @@ class Assistant:
                     coverage=settings.coverage_weight,
                     window_coverage=settings.window_weight,
                     untyped_penalty=settings.untyped_penalty,
+                    unnamed_penalty=settings.unnamed_penalty,
                     headline_penalty=settings.headline_penalty,
                     missing_anchor_penalty=settings.missing_anchor_penalty,
                 ),

@@ -55,6 +55,9 @@ class EvidenceWeights:
     coverage: float = 0.35
     window_coverage: float = 0.15
     untyped_penalty: float = 0.75
+    # Names are found by capitals, so "who" answered by "terrorists" looks untyped: a weaker
+    # signal than a "how many" sentence with no number at all, hence its own factor.
+    unnamed_penalty: float = 0.75
     headline_penalty: float = 0.85
     missing_anchor_penalty: float = 0.0
 
@@ -115,7 +118,11 @@ def score_passages(
             + weights.window_coverage * _coverage(query.terms, window_terms, idf)
         )
         if query.kind is not AnswerType.OTHER and not candidates:
-            score *= weights.untyped_penalty
+            score *= (
+                weights.unnamed_penalty
+                if query.kind is AnswerType.NAME
+                else weights.untyped_penalty
+            )
         if headline:
             score *= weights.headline_penalty
         score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window_terms)

@@ -257,10 +257,16 @@ def typed_candidates(sentence: str, spec: AnswerSpec) -> list[str]:
 
     A span whose words are more than half the question's own ("US-backed Syrian Democratic Forces"
     for "Who commands the Syrian Democratic Forces?") restates the question, so it is left out.
+    So is a name ending in a name the question gives ("Deputy Minister Anatoly Antonov" for
+    "According to Antonov, who ...?"): it is the same person or body, not the answer.
     """
+    named = set().union(*spec.anchors)
     fresh = []
     for span in _spans(sentence, spec):
-        terms = set(content_terms(span))
-        if terms and len(terms & spec.asked) * 2 <= len(terms):
-            fresh.append(span.strip(" ,.;:"))
+        terms = content_terms(span)
+        if not terms or len(set(terms) & spec.asked) * 2 > len(set(terms)):
+            continue
+        if spec.kind is AnswerType.NAME and terms[-1] in named:
+            continue
+        fresh.append(span.strip(" ,.;:"))
     return fresh

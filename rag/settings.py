@@ -54,6 +54,13 @@ class Settings(BaseSettings):
         le=1.0,
         description="Evidence factor for a sentence with no span of the asked type (number...).",
     )
+    unnamed_penalty: float = Field(
+        0.75,
+        ge=0.0,
+        le=1.0,
+        description="Evidence factor for a sentence with no name, for who / which-place "
+        "questions (a group such as 'militants' can answer 'who').",
+    )
     headline_penalty: float = Field(
         0.7, ge=0.0, le=1.0, description="Evidence factor for a headline (no full sentence)."
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.evidence import build_query
+from rag.evidence import EvidenceWeights, build_query
 from rag.extractive import AnswerOptions, ExtractiveAnswerer
 from rag.types import ABSTAIN_TEXT, Passage
 from store.types import DocumentMeta
@@ -102,3 +102,29 @@ def test_instructions_are_not_followed(question: str) -> None:
 
 def test_no_passages_abstains() -> None:
     assert answerer().answer(build_query("Which road?"), [], FILES.get).abstained
+
+
+HOSTAGE = {
+    "e.txt": "Engineer Ada Pell spoke in Vellmark on Friday. "
+    "Pell said that smugglers had taken the villagers hostage.",
+}
+SPOKE = make_passage(
+    HOSTAGE["e.txt"], "e.txt", "Engineer Ada Pell spoke in Vellmark on Friday.", similarity=0.7
+)
+TAKEN = make_passage(
+    HOSTAGE["e.txt"],
+    "e.txt",
+    "Pell said that smugglers had taken the villagers hostage.",
+    similarity=0.6,
+)
+
+
+def test_who_can_be_answered_by_a_sentence_naming_no_one() -> None:
+    """ "Who?" answered by "smugglers": a sentence without a capitalised name still counts."""
+    query = build_query("According to Pell, who has taken the villagers hostage?")
+    strict = answerer(abstain_threshold=0.0, weights=EvidenceWeights(unnamed_penalty=0.0))
+    wrong = strict.answer(query, [SPOKE, TAKEN], HOSTAGE.get)
+    assert "smugglers" not in wrong.text
+    soft = answerer(abstain_threshold=0.0, weights=EvidenceWeights(unnamed_penalty=0.75))
+    answer = soft.answer(query, [SPOKE, TAKEN], HOSTAGE.get)
+    assert answer.text == f"{TAKEN.chunk.text} [1]"

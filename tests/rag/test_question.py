@@ -181,3 +181,14 @@ def test_other_name_questions_keep_sentence_order() -> None:
 )
 def test_measure_questions_need_a_unit(question: str, sentence: str, expected: list[str]) -> None:
     assert typed_candidates(sentence, answer_spec(question)) == expected
+
+
+def test_a_name_ending_in_a_name_the_question_gives_is_not_an_answer() -> None:
+    sentence = "Engineer Ada Pell said that Mayor Tom Rudd opened it."
+    spec = answer_spec("According to Pell, who opened the bridge?")
+    assert typed_candidates(sentence, spec) == ["Mayor Tom Rudd"]
+    # Without the name in the question, the engineer is a candidate like any other.
+    assert typed_candidates(sentence, answer_spec("Who opened the bridge?")) == [
+        "Engineer Ada Pell",
+        "Mayor Tom Rudd",
+    ]
