@@ -252,17 +252,35 @@ def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
     return []
 
 
+def _without_asked_title(span: str, asked: frozenset[str]) -> str:
+    """ "Russian Deputy Foreign Minister Sergey Ryabkov" -> "Sergey Ryabkov" when the question
+    asked for the Russian deputy foreign minister: the title it gave is not the answer."""
+    tokens = span.split()
+    lead = 0  # tokens up to the last of the question's words before the first new one
+    for at, token in enumerate(tokens[:-1]):
+        terms = set(content_terms(token))
+        if terms and not terms <= asked:
+            break
+        if terms:
+            lead = at + 1
+    rest = " ".join(tokens[lead:])
+    return rest if lead and rest[:1].isupper() else span
+
+
 def typed_candidates(sentence: str, spec: AnswerSpec) -> list[str]:
     """Spans of ``sentence`` of the expected type that the question does not already name.
 
     A span whose words are more than half the question's own ("US-backed Syrian Democratic Forces"
-    for "Who commands the Syrian Democratic Forces?") restates the question, so it is left out.
+    for "Who commands the Syrian Democratic Forces?") restates the question, so it is left out,
+    once a title the question gives is taken off its front.
     So is a name ending in a name the question gives ("Deputy Minister Anatoly Antonov" for
     "According to Antonov, who ...?"): it is the same person or body, not the answer.
     """
     named = set().union(*spec.anchors)
     fresh = []
     for span in _spans(sentence, spec):
+        if spec.kind is AnswerType.NAME:
+            span = _without_asked_title(span, spec.asked)
         terms = content_terms(span)
         if not terms or len(set(terms) & spec.asked) * 2 > len(set(terms)):
             continue

@@ -192,3 +192,32 @@ def test_a_name_ending_in_a_name_the_question_gives_is_not_an_answer() -> None:
         "Engineer Ada Pell",
         "Mayor Tom Rudd",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # The title the question gives is taken off; the name that follows is the answer.
+        (
+            "Who was the deputy foreign minister?",
+            "Deputy Foreign Minister Sergey Ryabkov spoke on Wednesday.",
+            ["Sergey Ryabkov"],
+        ),
+        # A title the question does not give is part of the answer.
+        (
+            "Who spoke on Wednesday?",
+            "Deputy Foreign Minister Sergey Ryabkov spoke on Wednesday.",
+            ["Deputy Foreign Minister Sergey Ryabkov"],
+        ),
+        # What is left must still be a name ("Serbian counterpart" does not become "counterpart").
+        (
+            "Who is the Serbian chief of staff?",
+            "Gerasimov met his Serbian counterpart in Moscow.",
+            ["Gerasimov", "Serbian counterpart", "Moscow"],
+        ),
+    ],
+)
+def test_a_title_the_question_gives_is_not_part_of_the_answer(
+    question: str, sentence: str, expected: list[str]
+) -> None:
+    assert typed_candidates(sentence, answer_spec(question)) == expected
