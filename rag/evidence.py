@@ -117,7 +117,8 @@ def score_passages(
             + weights.coverage * coverage
             + weights.window_coverage * _coverage(query.terms, window_terms, idf)
         )
-        if query.kind is not AnswerType.OTHER and not candidates:
+        # "Which two powers?" is not answered by a sentence naming one.
+        if query.kind is not AnswerType.OTHER and len(candidates) < max(1, query.spec.how_many):
             score *= (
                 weights.unnamed_penalty
                 if query.kind is AnswerType.NAME

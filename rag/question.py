@@ -68,6 +68,16 @@ _PLURAL_ASK = re.compile(
 )
 
 
+_COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
+_ASKED_COUNT = re.compile(r"\b(?:which|what|name(?: the)?)\s+(both|two|three|four|five)\b", re.I)
+
+
+def asked_count(question: str) -> int:
+    """How many answers "which two / three ..." asks for; 0 when it does not say."""
+    match = _ASKED_COUNT.search(question)
+    return _COUNTS[match.group(1).lower()] if match else 0
+
+
 def asks_for_several(question: str) -> bool:
     """ "Which organizations ...": the answer is a list, best given as the whole sentence."""
     return bool(_PLURAL_ASK.search(question))
@@ -127,6 +137,7 @@ class AnswerSpec:
     type_words: str = ""
     weekday: bool = False
     several: bool = False
+    how_many: int = 0  # "Which two capitals ...?" -> 2: the answer names that many
     counted: frozenset[str] = frozenset()  # "how many people" -> {"peopl"}
     asked: frozenset[str] = frozenset()  # the question's own content terms
     anchors: tuple[frozenset[str], ...] = ()  # terms of each number, date and name it names
@@ -182,6 +193,7 @@ def answer_spec(question: str) -> AnswerSpec:
         type_words=type_words,
         weekday=asks_weekday(question),
         several=asks_for_several(question),
+        how_many=asked_count(question),
         counted=frozenset(counted),
         asked=frozenset(content_terms(question)),
         anchors=tuple(

@@ -128,3 +128,28 @@ def test_who_can_be_answered_by_a_sentence_naming_no_one() -> None:
     soft = answerer(abstain_threshold=0.0, weights=EvidenceWeights(unnamed_penalty=0.75))
     answer = soft.answer(query, [SPOKE, TAKEN], HOSTAGE.get)
     assert answer.text == f"{TAKEN.chunk.text} [1]"
+
+
+POWERS = {
+    "f.txt": "Experts from countries that met in Lausanne are talking in Geneva. "
+    "Experts from Russia and the US began talks in Geneva.",
+}
+ONE_NAME = make_passage(
+    POWERS["f.txt"],
+    "f.txt",
+    "Experts from countries that met in Lausanne are talking in Geneva.",
+    similarity=0.8,
+)
+TWO_NAMES = make_passage(
+    POWERS["f.txt"],
+    "f.txt",
+    "Experts from Russia and the US began talks in Geneva.",
+    similarity=0.6,
+)
+
+
+def test_which_two_is_answered_by_a_sentence_naming_two() -> None:
+    query = build_query("Experts from which two powers are talking in Geneva?")
+    answer = answerer(abstain_threshold=0.0).answer(query, [ONE_NAME, TWO_NAMES], POWERS.get)
+    assert answer.citations[0].quote == TWO_NAMES.chunk.text
+    assert "Russia" in answer.text and "US" in answer.text

@@ -221,3 +221,17 @@ def test_a_title_the_question_gives_is_not_part_of_the_answer(
     question: str, sentence: str, expected: list[str]
 ) -> None:
     assert typed_candidates(sentence, answer_spec(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("Experts from which two major powers took part?", 2),
+        ("Which three cities were named?", 3),
+        ("Name the two ministers.", 2),
+        ("Which country hosted the talks?", 0),
+        ("How many two-seat planes landed?", 0),
+    ],
+)
+def test_the_number_of_answers_a_question_asks_for(question: str, count: int) -> None:
+    assert answer_spec(question).how_many == count
