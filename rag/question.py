@@ -143,6 +143,7 @@ class AnswerSpec:
     anchors: tuple[frozenset[str], ...] = ()  # terms of each number, date and name it names
     place: bool | None = None  # True for "where", False for "who": which names come first
     unit: re.Pattern[str] | None = None  # "how long": a number must carry a time or length unit
+    duration: bool = False  # "how long": "until ..." and "as long as ..." answer it too
 
 
 _TIME_UNIT = r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?"
@@ -157,6 +158,15 @@ _MEASURES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"\bhow old\b", re.I), re.compile(rf"\b{_TIME_UNIT}\b|\baged?\b", re.I)),
     (re.compile(r"\bhow far\b", re.I), re.compile(rf"\b{_LENGTH_UNIT}(?!\w)", re.I)),
 ]
+
+
+# "How long" is also answered in words: "until terrorism is defeated", "as long as necessary".
+_DURATION_PHRASE = re.compile(
+    r"\b(?:until|till)\s[^,.;:\"”]{3,60}|\bas long as\s[^,.;:\"”]{3,40}|\bindefinitely\b|"
+    r"\bfor the (?:duration|rest) of\s[^,.;:\"”]{3,40}",
+    re.I,
+)
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
 
 
 def measure_unit(question: str) -> re.Pattern[str] | None:
@@ -201,6 +211,7 @@ def answer_spec(question: str) -> AnswerSpec:
         ),
         place=_asks_place(question),
         unit=measure_unit(question) if kind is AnswerType.NUMBER else None,
+        duration=kind is AnswerType.NUMBER and bool(_HOW_LONG.search(question)),
     )
 
 
@@ -250,6 +261,10 @@ def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
         ]
         if spec.unit is not None:
             numbers = [m for m in numbers if _has_unit(sentence, m, spec.unit)]
+        if spec.duration:
+            numbers = sorted(
+                [*numbers, *_DURATION_PHRASE.finditer(sentence)], key=lambda m: m.start()
+            )
         spans = [m.group() for m in numbers]
         if spec.counted:  # "how many people": a number of corridors does not answer it
             spans = [s for s in spans if spec.counted & counted_thing(sentence, s)]

@@ -175,6 +175,17 @@ def test_other_name_questions_keep_sentence_order() -> None:
         ("How long is the new road?", "The road is 40 km long, with seven exits.", ["40 km"]),
         ("How old was the general?", "The general, 61 years old, has two sons.", ["61 years"]),
         ("How far is the camp?", "The camp lies 5 miles away; 300 people live there.", ["5 miles"]),
+        # A duration in words answers "how long" too.
+        (
+            "How long will the talks go on?",
+            "The talks will go on until a deal is reached, the envoy said.",
+            ["until a deal is reached"],
+        ),
+        (
+            "How long will the team stay?",
+            "The team is ready to stay as long as necessary.",
+            ["as long as necessary"],
+        ),
         # Questions that ask for no measure keep every number.
         ("How many exits does it have?", "The road is 40 km long, with seven exits.", ["seven"]),
     ],
