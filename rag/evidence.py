@@ -42,8 +42,10 @@ class Query:
 def build_query(message: str, context: str = "") -> Query:
     """Terms of ``message`` weigh 1; terms only in ``context`` (earlier turns) weigh less."""
     spec = answer_spec(message)
-    type_words = spec.type_words
-    own = content_terms(message.replace(type_words, " ", 1) if type_words else message)
+    own = content_terms(message)
+    for term in content_terms(spec.type_words):  # they name the answer's type, not its content
+        if term in own:
+            own.remove(term)
     terms = dict.fromkeys(content_terms(context), CONTEXT_WEIGHT)
     terms.update(dict.fromkeys(own, 1.0))
     return Query(message, context, spec, terms)
@@ -124,6 +126,8 @@ def score_passages(
                 if query.kind is AnswerType.NAME
                 else weights.untyped_penalty
             )
+        if query.spec.kind_of and query.spec.kind_of not in window_terms:
+            score *= weights.untyped_penalty
         if headline:
             score *= weights.headline_penalty
         score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window_terms)

@@ -23,10 +23,21 @@ class AnswerType(Enum):
     OTHER = "other"
 
 
+# Nouns naming an amount: "what was the population / death toll / exchange rate".
+_QUANTITY = (
+    r"(?:population|size|cost|price|toll|budget|value|amount|total|age|length|distance|height|"
+    r"weight|area|salary|turnout|rate|percentage|share|figure|count|tonnage|capacity)"
+)
+
 _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     (
         re.compile(
-            r"\bhow (many|much|long|old|far)\b|\bnumber of\b|\bwhat (percentage|share)\b", re.I
+            r"\bhow (many|much|long|old|far)\b|\bnumber of\b|\bwhat (percentage|share)\b|"
+            # "What was the population of ...": a quantity noun asks for a number as well.
+            # The noun stays out of the type words: a passage should still name it.
+            rf"\bwhat (?:is|was|are|were|will be)(?= (?:the |its |their |today's )?(?:\w+ )?"
+            rf"{_QUANTITY}\b)",
+            re.I,
         ),
         AnswerType.NUMBER,
     ),
@@ -144,6 +155,8 @@ class AnswerSpec:
     place: bool | None = None  # True for "where", False for "who": which names come first
     unit: re.Pattern[str] | None = None  # "how long": a number must carry a time or length unit
     duration: bool = False  # "how long": "until ..." and "as long as ..." answer it too
+    type_noun: str = ""  # "which road" -> "road": the answer is a road
+    kind_of: str = ""  # "what type of aircraft" -> "aircraft": a passage must name it
 
 
 _TIME_UNIT = r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?"
@@ -212,7 +225,54 @@ def answer_spec(question: str) -> AnswerSpec:
         place=_asks_place(question),
         unit=measure_unit(question) if kind is AnswerType.NUMBER else None,
         duration=kind is AnswerType.NUMBER and bool(_HOW_LONG.search(question)),
+        type_noun=_type_noun(type_words) if kind is AnswerType.NAME else "",
+        kind_of=_kind_of(question),
     )
+
+
+_KIND_OF = re.compile(
+    r"\b(?:what|which)\s+(?:type|kind|sort|make|model|brand)s?\s+of\s+([\w-]+)", re.I
+)
+
+
+def _kind_of(question: str) -> str:
+    """ "What type of aircraft ...?" asks which kind of aircraft: a passage that never
+    mentions aircraft cannot say which kind, however close it is otherwise."""
+    match = _KIND_OF.search(question)
+    terms = content_terms(match.group(1)) if match else []
+    return terms[0] if terms else ""
+
+
+_WHICH_NOUN = re.compile(r"^(?:which|what)\b.*\b(\w+)$", re.I)
+
+
+def _type_noun(type_words: str) -> str:
+    """The noun a "which ..." question names its answer by, stemmed ("Which road" -> "road")."""
+    match = _WHICH_NOUN.match(type_words.strip())
+    return stem(match.group(1)) if match else ""
+
+
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def _near_type_noun(
+    sentence: str, spans: list[tuple[int, str]], noun: str
+) -> list[tuple[int, str]]:
+    """Names nearest the question's type noun first: "the rebel group Red Dawn".
+
+    News text names a thing next to the noun that says what it is (apposition), so when the
+    sentence holds that noun, the name beside it is the likelier answer to "which group".
+    """
+    places = [m.start() for m in _WORD.finditer(sentence) if stem(m.group()) == noun]
+    if not noun or not places:
+        return spans
+
+    def distance(span: tuple[int, str]) -> int:
+        start, text = span
+        end = start + len(text)
+        return min(0 if start <= p < end else min(abs(p - end), abs(start - p)) for p in places)
+
+    return sorted(spans, key=distance)
 
 
 _WHERE = re.compile(r"\bwhere\b", re.I)
@@ -245,10 +305,14 @@ def _by_role(sentence: str, spans: list[tuple[int, str]], place: bool | None) ->
 
 
 def counted_thing(sentence: str, number: str) -> set[str]:
-    """Content terms of the few words after a number: what it counts ("safe corridors")."""
+    """Content terms of the few words after a number: what it counts ("safe corridors").
+
+    A unit written into the number counts too: "a three-hour window" counts hours.
+    """
     at = sentence.lower().find(number.lower())
     after = sentence[at + len(number) :] if at >= 0 else ""
-    return set(content_terms(" ".join(re.findall(r"[\w’'-]+", after)[:3])))
+    unit = re.findall(r"[A-Za-z]+", number.split("-", 1)[1]) if "-" in number else []
+    return set(content_terms(" ".join(unit + re.findall(r"[\w’'-]+", after)[:3])))
 
 
 def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
@@ -275,7 +339,7 @@ def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
     if spec.kind is AnswerType.NAME:
         names = [(m.start(), _with_noun(sentence, m)) for m in NAME_PATTERN.finditer(sentence)]
         names = [(at, s) for at, s in names if not DATE_PATTERN.fullmatch(s)]
-        return _by_role(sentence, names, spec.place)
+        return _by_role(sentence, _near_type_noun(sentence, names, spec.type_noun), spec.place)
     return []
 
 

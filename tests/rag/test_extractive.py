@@ -153,3 +153,18 @@ def test_which_two_is_answered_by_a_sentence_naming_two() -> None:
     answer = answerer(abstain_threshold=0.0).answer(query, [ONE_NAME, TWO_NAMES], POWERS.get)
     assert answer.citations[0].quote == TWO_NAMES.chunk.text
     assert "Russia" in answer.text and "US" in answer.text
+
+
+AIRLIFT = {"g.txt": "The minister ordered food and medicines to be delivered to Brask by air."}
+
+
+def test_a_passage_that_never_names_the_asked_kind_is_weak_evidence() -> None:
+    """ "What type of aircraft ...?" is not answered by "by air", however close it is."""
+    close = make_passage(AIRLIFT["g.txt"], "g.txt", AIRLIFT["g.txt"], similarity=0.8)
+    strict = answerer(abstain_threshold=0.3, weights=EvidenceWeights(untyped_penalty=0.0))
+    kind = strict.answer(
+        build_query("What type of aircraft delivered food to Brask?"), [close], AIRLIFT.get
+    )
+    assert kind.abstained
+    plain = strict.answer(build_query("How was food delivered to Brask?"), [close], AIRLIFT.get)
+    assert not plain.abstained and plain.citations[0].quote == AIRLIFT["g.txt"]

@@ -11,6 +11,7 @@ from rag.question import (
     is_instruction,
     typed_candidates,
 )
+from rag.text import content_terms
 
 
 @pytest.mark.parametrize(
@@ -246,3 +247,57 @@ def test_a_title_the_question_gives_is_not_part_of_the_answer(
 )
 def test_the_number_of_answers_a_question_asks_for(question: str, count: int) -> None:
     assert answer_spec(question).how_many == count
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the population of eastern Aleppo?",
+        "What is today's exchange rate between the rouble and the dollar?",
+        "What was the death toll of the flood?",
+        "What is the total cost of the bridge?",
+    ],
+)
+def test_a_quantity_noun_asks_for_a_number(question: str) -> None:
+    assert answer_type(question) is AnswerType.NUMBER
+
+
+def test_the_quantity_noun_stays_a_content_word() -> None:
+    spec = answer_spec("What was the population of Vellmark?")
+    assert "popul" in spec.asked
+    assert "popul" not in set(content_terms(spec.type_words))
+
+
+def test_which_questions_prefer_the_name_beside_their_type_noun() -> None:
+    sentence = "Troops backed by the Navy fought the rebel group Red Dawn near Brask."
+    spec = answer_spec("Which group did the troops fight?")
+    assert spec.type_noun == "group"
+    assert typed_candidates(sentence, spec)[0] == "Red Dawn"
+    # Without the type noun in the sentence, sentence order stands.
+    assert typed_candidates("The Navy fought Red Dawn near Brask.", spec) == [
+        "The Navy",
+        "Red Dawn",
+        "Brask",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind_of"),
+    [
+        ("What type of aircraft delivered the aid?", "aircraft"),
+        ("What kind of information did they exchange?", "inform"),
+        ("Which sort of vehicles were used?", "vehicl"),
+        ("What did they exchange?", ""),
+    ],
+)
+def test_what_kind_of_names_the_category_a_passage_must_mention(
+    question: str, kind_of: str
+) -> None:
+    assert answer_spec(question).kind_of == kind_of
+
+
+def test_a_unit_written_into_a_number_is_what_it_counts() -> None:
+    sentence = "A three-hour window opens daily, and seven corridors stay open."
+    assert typed_candidates(sentence, answer_spec("For how many hours is it open?")) == [
+        "three-hour"
+    ]
