@@ -56,15 +56,7 @@ class Assistant:
             AnswerOptions(
                 max_sentences=settings.max_answer_sentences,
                 abstain_threshold=settings.abstain_threshold,
-                weights=EvidenceWeights(
-                    similarity=settings.similarity_weight,
-                    coverage=settings.coverage_weight,
-                    window_coverage=settings.window_weight,
-                    untyped_penalty=settings.untyped_penalty,
-                    unnamed_penalty=settings.unnamed_penalty,
-                    headline_penalty=settings.headline_penalty,
-                    missing_anchor_penalty=settings.missing_anchor_penalty,
-                ),
+                weights=EvidenceWeights.from_settings(settings),
             ),
         )
         self._backend = backend

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.question import AnswerSpec, AnswerType, answer_spec, typed_candidates
+from rag.settings import Settings
 from rag.text import content_terms
 from rag.types import Passage
 from store.metadata import dateline_end
@@ -51,17 +52,36 @@ def build_query(message: str, context: str = "") -> Query:
     return Query(message, context, spec, terms)
 
 
+def calibrated(name: str) -> float:
+    """The default of a ``Settings`` field: the one place calibrated values are kept."""
+    return float(Settings.model_fields[name].default)
+
+
 @dataclass(frozen=True)
 class EvidenceWeights:
-    similarity: float = 0.5
-    coverage: float = 0.35
-    window_coverage: float = 0.15
-    untyped_penalty: float = 0.75
+    """How evidence is scored; the defaults are the calibrated ``Settings`` defaults."""
+
+    similarity: float = calibrated("similarity_weight")
+    coverage: float = calibrated("coverage_weight")
+    window_coverage: float = calibrated("window_weight")
+    untyped_penalty: float = calibrated("untyped_penalty")
     # Names are found by capitals, so "who" answered by "terrorists" looks untyped: a weaker
     # signal than a "how many" sentence with no number at all, hence its own factor.
-    unnamed_penalty: float = 0.75
-    headline_penalty: float = 0.85
-    missing_anchor_penalty: float = 0.0
+    unnamed_penalty: float = calibrated("unnamed_penalty")
+    headline_penalty: float = calibrated("headline_penalty")
+    missing_anchor_penalty: float = calibrated("missing_anchor_penalty")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EvidenceWeights:
+        return cls(
+            similarity=settings.similarity_weight,
+            coverage=settings.coverage_weight,
+            window_coverage=settings.window_weight,
+            untyped_penalty=settings.untyped_penalty,
+            unnamed_penalty=settings.unnamed_penalty,
+            headline_penalty=settings.headline_penalty,
+            missing_anchor_penalty=settings.missing_anchor_penalty,
+        )
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,22 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.evidence import Evidence, EvidenceWeights, Query, TextLookup, score_passages
+from rag.evidence import (
+    Evidence,
+    EvidenceWeights,
+    Query,
+    TextLookup,
+    calibrated,
+    score_passages,
+)
 from rag.question import AnswerType, counted_thing, is_instruction
 from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage, Sentence
 
 
 @dataclass(frozen=True)
 class AnswerOptions:
-    max_sentences: int = 2
-    abstain_threshold: float = 0.42
+    max_sentences: int = int(calibrated("max_answer_sentences"))
+    abstain_threshold: float = calibrated("abstain_threshold")
     # Another passage is cited when its evidence is at least this share of the best one's.
     support_ratio: float = 0.85
     # A conflicting figure from another report is shown down to this share of the best score:
