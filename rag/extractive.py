@@ -68,6 +68,18 @@ def find_disagreement(
     return None
 
 
+def _conflict_floor(query: Query, best: Evidence, options: AnswerOptions) -> float:
+    """The least evidence a report needs for its different figure to be shown.
+
+    When the question names what it counts ("how many corridors") and the other report
+    counts that very thing, its figure is shown whenever it would be answered on its own:
+    a report worded further from the question still disagrees.
+    """
+    if query.spec.counted:
+        return options.abstain_threshold
+    return best.score * options.conflict_ratio
+
+
 class ExtractiveAnswerer:
     """Answers by quoting the best-supported sentences, or abstains."""
 
@@ -88,7 +100,7 @@ class ExtractiveAnswerer:
             vote_short_answer(scored, floor) if best.candidates and not query.spec.several else None
         )
         conflict = (
-            find_disagreement(query, scored, short, best.score * options.conflict_ratio)
+            find_disagreement(query, scored, short, _conflict_floor(query, best, options))
             if short
             else None
         )

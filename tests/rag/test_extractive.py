@@ -168,3 +168,18 @@ def test_a_passage_that_never_names_the_asked_kind_is_weak_evidence() -> None:
     assert kind.abstained
     plain = strict.answer(build_query("How was food delivered to Brask?"), [close], AIRLIFT.get)
     assert not plain.abstained and plain.citations[0].quote == AIRLIFT["g.txt"]
+
+
+def test_a_report_counting_the_same_thing_disagrees_even_when_worded_further_away() -> None:
+    """ "Seven safe corridors have been set up" answers "how many corridors were opened" less
+    closely than "four humanitarian corridors would open", but it still counts corridors."""
+    far = passage("b.txt", SEVEN.chunk.text, 0.2)
+    query = build_query("How many humanitarian corridors were opened in Aleppo?")
+    answer = answerer(abstain_threshold=0.2).answer(query, [FOUR, far], FILES.get)
+    assert answer.text.startswith("The sources differ: four [1]")
+    assert [c.source for c in answer.citations] == ["a.txt", "b.txt"]
+    # A question that does not name what it counts keeps the stricter ratio to the best.
+    vague = answerer(abstain_threshold=0.2).answer(
+        build_query("How many were opened in Aleppo?"), [FOUR, far], FILES.get
+    )
+    assert not vague.text.startswith("The sources differ")
