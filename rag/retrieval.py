@@ -59,6 +59,14 @@ class KeywordIndex:
         total = len(self._chunks)
         return math.log((total + 1) / (self._document_frequency.get(term, 0) + 0.5))
 
+    def specificity(self, phrase: str) -> float:
+        """How rare the words of ``phrase`` are, from 0 (in every chunk) to 1 (in none)."""
+        terms = content_terms(phrase)
+        if not terms or not self._chunks:
+            return 1.0
+        most = math.log((len(self._chunks) + 1) / 0.5)
+        return max(0.0, sum(self.idf(t) for t in terms) / len(terms) / most)
+
     def search(self, question: str) -> list[tuple[Chunk, float]]:
         if self._retriever is None:
             return []
@@ -136,14 +144,25 @@ class HybridRetriever:
     def _boost_anchors(
         self, question: str, chunks: dict[str, Chunk], fused: dict[str, float]
     ) -> None:
-        """Raise passages naming the question's numbers, dates and names (one rank's worth)."""
+        """Raise passages naming the question's numbers, dates and names.
+
+        At most by a first place in one more ranking, and only as much as the anchors are
+        rare: a name that half the passages hold ("Aleppo" in a corpus about Aleppo) says
+        little about which one answers, and must not push out a passage that both rankings
+        put first but that calls the place "the city".
+        """
         anchors = question_anchors(question)
         if not anchors:
             return
+        with self._lock:
+            index = self._keyword_index()
+            specificity = {a: index.specificity(a) for a in anchors}
         boost = 1.0 / (self._options.rrf_k + 1)
         for chunk_id, chunk in chunks.items():
             text = chunk.text.lower()
-            fused[chunk_id] += boost * sum(a in text for a in anchors) / len(anchors)
+            fused[chunk_id] += (
+                boost * sum(specificity[a] for a in anchors if a in text) / len(anchors)
+            )
 
 
 def _dot(a: list[float], b: list[float]) -> float:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant, Passage
-from rag.retrieval import fuse_rankings, question_anchors
+from rag.retrieval import KeywordIndex, fuse_rankings, question_anchors
+from store.types import Chunk, DocumentMeta
 
 ROAD_QUESTION = "Which road is used to supply food to Aleppo?"
 
@@ -109,3 +110,31 @@ def test_top_k_limits_the_passages(fake_with_corpus: Callable[..., Assistant]) -
 
 def test_empty_store_retrieves_nothing(make_fake_assistant: Callable[..., Assistant]) -> None:
     assert make_fake_assistant().ask(ROAD_QUESTION).passages == []
+
+
+def _chunk(n: int, text: str) -> Chunk:
+    return Chunk(
+        f"c{n}", "a.txt", 0, len(text), 0, len(text), text, n, DocumentMeta("", None, None)
+    )
+
+
+def test_an_anchor_in_every_chunk_is_not_specific_and_a_rare_one_is() -> None:
+    index = KeywordIndex(
+        [_chunk(n, f"Talks on Vellmark, day {n}.") for n in range(9)]
+        + [_chunk(9, "Brask hosted the Vellmark talks.")],
+        top_k=5,
+    )
+    assert index.specificity("vellmark") < 0.05
+    assert index.specificity("brask") > 0.6
+    assert index.specificity("zorblax") == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_a_sentence_first_in_both_rankings_is_not_pushed_out_by_a_common_name(
+    real_assistant: Assistant,
+) -> None:
+    """Most sentences name Aleppo; the one that answers says "the besieged city"."""
+    answer = real_assistant.ask("How many people have fled Aleppo?")
+    assert answer.text.startswith("more than 400 [1].")
+    (cited,) = [p for p in answer.passages if "400 people" in p.chunk.text]
+    assert (cited.dense_rank, cited.keyword_rank) == (1, 1)
