@@ -312,7 +312,14 @@ def counted_thing(sentence: str, number: str) -> set[str]:
     at = sentence.lower().find(number.lower())
     after = sentence[at + len(number) :] if at >= 0 else ""
     unit = re.findall(r"[A-Za-z]+", number.split("-", 1)[1]) if "-" in number else []
-    return set(content_terms(" ".join(unit + re.findall(r"[\w’'-]+", after)[:3])))
+    # The noun phrase right after the number, up to punctuation or a function word: in
+    # "one for the militants", "one" counts no militants.
+    phrase: list[str] = []
+    for word in re.findall(r"[\w’'-]+", re.split(r"[,;:.()\"“”]", after, maxsplit=1)[0])[:3]:
+        if word.lower() in STOPWORDS:
+            break
+        phrase.append(word)
+    return set(content_terms(" ".join(unit + phrase)))
 
 
 def _spans(sentence: str, spec: AnswerSpec) -> list[str]:

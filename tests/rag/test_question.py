@@ -301,3 +301,18 @@ def test_a_unit_written_into_a_number_is_what_it_counts() -> None:
     assert typed_candidates(sentence, answer_spec("For how many hours is it open?")) == [
         "three-hour"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "one for the militants" counts no militants: the counted noun follows the number.
+        ("How many militants left?", ["90"]),
+        ("How many corridors are open?", ["Four"]),
+    ],
+)
+def test_the_counted_noun_is_the_phrase_right_after_the_number(
+    question: str, expected: list[str]
+) -> None:
+    sentence = "Four corridors are open, one for the militants; 90 militants left."
+    assert typed_candidates(sentence, answer_spec(question)) == expected
