@@ -98,12 +98,20 @@ def answer_type(question: str) -> AnswerType:
     return classify(question)[0]
 
 
+# "Who is Ada Pell?" asks what the documents say about her, not for another name.
+_DEFINITION = re.compile(
+    rf"^\s*(?i:who|what) (?i:is|was|are|were) (?:the )?{NAME_PATTERN.pattern}\s*\??\s*$"
+)
+
+
 def classify(question: str) -> tuple[AnswerType, str]:
     """The expected answer type and the words that ask for it ("how many", "which city").
 
     Those words name the answer's type, not its content, so they are left out when a
     passage's coverage of the question is measured.
     """
+    if _DEFINITION.match(question):
+        return AnswerType.OTHER, ""
     for pattern, kind in _TYPE_RULES:
         if match := pattern.search(question):
             return kind, match.group()
@@ -157,6 +165,7 @@ class AnswerSpec:
     duration: bool = False  # "how long": "until ..." and "as long as ..." answer it too
     type_noun: str = ""  # "which road" -> "road": the answer is a road
     kind_of: str = ""  # "what type of aircraft" -> "aircraft": a passage must name it
+    whose: bool = False  # "whose statement": a possessive name ("Shoigu's") is the answer
 
 
 _TIME_UNIT = r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?"
@@ -227,7 +236,12 @@ def answer_spec(question: str) -> AnswerSpec:
         duration=kind is AnswerType.NUMBER and bool(_HOW_LONG.search(question)),
         type_noun=_type_noun(type_words) if kind is AnswerType.NAME else "",
         kind_of=_kind_of(question),
+        whose=bool(_WHOSE.search(question)),
     )
+
+
+_WHOSE = re.compile(r"\bwhose\b|\b(?:which|what) \w+['’]s\b", re.I)
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 _KIND_OF = re.compile(
@@ -268,9 +282,13 @@ def _near_type_noun(
         return spans
 
     def distance(span: tuple[int, str]) -> int:
+        """0 for a name holding the noun ("Castello Road"), else how far after it the name
+        starts ("the group Red Dawn"); a name before it only modifies it ("Balkan countries")."""
         start, text = span
         end = start + len(text)
-        return min(0 if start <= p < end else min(abs(p - end), abs(start - p)) for p in places)
+        return min(
+            0 if start <= p < end else start - p if start > p else len(sentence) for p in places
+        )
 
     return sorted(spans, key=distance)
 
@@ -346,6 +364,8 @@ def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
     if spec.kind is AnswerType.NAME:
         names = [(m.start(), _with_noun(sentence, m)) for m in NAME_PATTERN.finditer(sentence)]
         names = [(at, s) for at, s in names if not DATE_PATTERN.fullmatch(s)]
+        if not spec.whose:  # "Russia's request": a possessive name modifies, it does not act
+            names = [(at, s) for at, s in names if not _POSSESSIVE.search(s)]
         return _by_role(sentence, _near_type_noun(sentence, names, spec.type_noun), spec.place)
     return []
 

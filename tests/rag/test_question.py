@@ -316,3 +316,27 @@ def test_the_counted_noun_is_the_phrase_right_after_the_number(
 ) -> None:
     sentence = "Four corridors are open, one for the militants; 90 militants left."
     assert typed_candidates(sentence, answer_spec(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who is Ada Pell?", AnswerType.OTHER),  # what do the documents say about her
+        ("Who was Ivo Brand of Vellmark?", AnswerType.OTHER),
+        ("Who is Ada Pell's deputy?", AnswerType.NAME),  # asks for another person
+        ("Who is the mayor?", AnswerType.NAME),
+    ],
+)
+def test_who_is_a_name_asks_for_a_description(question: str, kind: AnswerType) -> None:
+    assert answer_type(question) is kind
+
+
+def test_a_possessive_name_answers_only_whose_questions() -> None:
+    sentence = "Vellmark's mayor thanked Ada Pell."
+    assert typed_candidates(sentence, answer_spec("Who was thanked?")) == ["Ada Pell"]
+    assert typed_candidates(sentence, answer_spec("Whose mayor thanked her?"))[0] == "Vellmark's"
+
+
+def test_a_name_before_the_type_noun_only_modifies_it() -> None:
+    sentence = "Brask hosted seven North Sea countries - Tarn, Oslen and Varo."
+    assert typed_candidates(sentence, answer_spec("Which country sent Tarn?"))[0] == "Oslen"
