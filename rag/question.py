@@ -8,6 +8,7 @@ from enum import Enum
 
 from rag.text import (
     DATE_PATTERN,
+    MONTH_OR_WEEKDAY,
     NAME_PATTERN,
     NUMBER_PATTERN,
     STOPWORDS,
@@ -135,13 +136,21 @@ _DEMONYM = re.compile(r"^(the )?[A-Z][a-z]+(ian|ese|ish|i|an)$", re.I)
 _NEXT_NOUN = re.compile(r"\s+([a-z][a-z-]+)")
 
 
-def _with_noun(sentence: str, match: re.Match[str]) -> str:
-    """ "The Syrian" + "army": a nationality alone does not say who did something."""
-    name = match.group()
-    following = _NEXT_NOUN.match(sentence, match.end())
+def _name_span(sentence: str, match: re.Match[str]) -> tuple[int, str]:
+    """Where a name starts and what it is, from a run of capitalised words.
+
+    A capitalised preposition opening a sentence is not part of the name ("On October 15",
+    "Under the Tarnish government"), and a nationality takes the noun after it ("The Syrian"
+    + "army"): a nationality alone does not say who did something.
+    """
+    start, end = match.span()
+    if lead := _LEADING_PREPOSITION.match(sentence, start, end):
+        start = lead.end()
+    name = sentence[start:end]
+    following = _NEXT_NOUN.match(sentence, end)
     if _DEMONYM.match(name) and following and following.group(1) not in STOPWORDS:
-        return sentence[match.start() : following.end()]
-    return name
+        return start, sentence[start : following.end()]
+    return start, name
 
 
 _PLURALS = frozenset({"people", "children", "men", "women", "personnel", "staff", "police"})
@@ -166,6 +175,7 @@ class AnswerSpec:
     type_noun: str = ""  # "which road" -> "road": the answer is a road
     kind_of: str = ""  # "what type of aircraft" -> "aircraft": a passage must name it
     whose: bool = False  # "whose statement": a possessive name ("Shoigu's") is the answer
+    clock: bool = False  # "what time": the answer is a time of day ("10 am")
 
 
 _TIME_UNIT = r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?"
@@ -237,7 +247,21 @@ def answer_spec(question: str) -> AnswerSpec:
         type_noun=_type_noun(type_words) if kind is AnswerType.NAME else "",
         kind_of=_kind_of(question),
         whose=bool(_WHOSE.search(question)),
+        clock=bool(_ASKS_CLOCK.search(question)),
     )
+
+
+_ASKS_CLOCK = re.compile(
+    r"\b(?:what|which) (?:time|hour)\b(?! of (?:the )?(?:year|month|week))", re.I
+)
+_CLOCK = re.compile(r"\d(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)|\d:\d\d", re.I)
+
+
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+# A capitalised preposition opening a sentence is not part of the name after it.
+_LEADING_PREPOSITION = re.compile(
+    r"(?:On|In|At|For|By|From|With|To|After|Before|During|Since|Until|Under|Over)\s+(?:the\s+)?"
+)
 
 
 _WHOSE = re.compile(r"\bwhose\b|\b(?:which|what) \w+['’]s\b", re.I)
@@ -360,12 +384,22 @@ def _spans(sentence: str, spec: AnswerSpec) -> list[str]:
         return spans
     if spec.kind is AnswerType.DATE:
         spans = [m.group() for m in DATE_PATTERN.finditer(sentence)]
+        if spec.clock:  # "what time": a day is not a time of day
+            spans = [s for s in spans if _CLOCK.search(s)]
         return [s for s in spans if _WEEKDAY.search(s)] if spec.weekday else spans
     if spec.kind is AnswerType.NAME:
-        names = [(m.start(), _with_noun(sentence, m)) for m in NAME_PATTERN.finditer(sentence)]
-        names = [(at, s) for at, s in names if not DATE_PATTERN.fullmatch(s)]
+        names = [_name_span(sentence, m) for m in NAME_PATTERN.finditer(sentence)]
+        names = [
+            (at, s)
+            for at, s in names
+            if s and not DATE_PATTERN.fullmatch(s) and not MONTH_OR_WEEKDAY.fullmatch(s)
+        ]
         if not spec.whose:  # "Russia's request": a possessive name modifies, it does not act
-            names = [(at, s) for at, s in names if not _POSSESSIVE.search(s)]
+            names = [
+                (at, s)
+                for at, s in names
+                if not _POSSESSIVE.search(s) and not _POSSESSIVE_AFTER.match(sentence, at + len(s))
+            ]
         return _by_role(sentence, _near_type_noun(sentence, names, spec.type_noun), spec.place)
     return []
 

@@ -140,11 +140,13 @@ _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DATE_PATTERN = re.compile(
     rf"\b(?:(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}} (?:{_MONTHS})"
     rf"(?: \d{{4}})?|(?:on |last |next )?(?:{_WEEKDAYS})|(?:yesterday|today|tomorrow)|"
-    rf"(?:(?:early |late )?(?:spring|summer|autumn|fall|winter) of )?(?:1[6-9]|20)\d\d|"
+    rf"(?:(?:early |late )?(?:spring|summer|autumn|fall|winter) of )?(?<!-)(?:1[6-9]|20)\d\d|"
     rf"\d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)"
     rf"(?: (?:to|and|-) \d{{1,2}}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.))?)(?!\w)",
     re.IGNORECASE,
 )
+# A month or weekday alone ("October") is a date word, never a name.
+MONTH_OR_WEEKDAY = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})", re.IGNORECASE)
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     "fifty|hundred|thousand|million|billion|dozens?|several|hundreds|thousands"

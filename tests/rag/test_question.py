@@ -340,3 +340,32 @@ def test_a_possessive_name_answers_only_whose_questions() -> None:
 def test_a_name_before_the_type_noun_only_modifies_it() -> None:
     sentence = "Brask hosted seven North Sea countries - Tarn, Oslen and Varo."
     assert typed_candidates(sentence, answer_spec("Which country sent Tarn?"))[0] == "Oslen"
+
+
+def test_what_time_wants_a_time_of_day() -> None:
+    sentence = "On May 3, the talks began at 9 am in Brask."
+    assert typed_candidates(sentence, answer_spec("What time did the talks begin?")) == ["9 am"]
+    assert typed_candidates("On May 3, the talks began.", answer_spec("What time?")) == []
+    assert "May 3" in typed_candidates(sentence, answer_spec("When did the talks begin?"))
+
+
+def test_a_year_inside_a_hyphenated_name_is_no_date() -> None:
+    spec = answer_spec("When did the games start?")
+    assert typed_candidates("He came for the Games-2016 closing ceremony.", spec) == []
+    assert typed_candidates("The games started in 2016.", spec) == ["2016"]
+
+
+def test_a_sentence_opening_preposition_and_a_bare_month_are_no_names() -> None:
+    spec = answer_spec("Who met the mayor?")
+    assert typed_candidates("On October 15, Ada Pell met the mayor.", spec) == ["Ada Pell"]
+    assert typed_candidates("In Vellmark, Ada Pell met the mayor.", spec) == [
+        "Ada Pell",
+        "Vellmark",
+    ]
+
+
+def test_a_name_followed_by_a_possessive_is_a_modifier() -> None:
+    spec = answer_spec("Who granted the amnesty?")
+    assert typed_candidates("Under the Tarnish government's amnesty, Ada Pell left.", spec) == [
+        "Ada Pell"
+    ]
