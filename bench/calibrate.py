@@ -1,6 +1,11 @@
 """Fit the evidence weights and the abstention threshold on the train half of the eval set.
 
     python -m bench.calibrate [--questions eval/questions.jsonl] [--corpus corpus]
+                              [--extra eval/dev_questions.jsonl]
+
+The tuning set is the train half of ``--questions`` plus every question of ``--extra``
+(default ``eval/dev_questions.jsonl``: questions written for tuning, never part of the
+question set, so the test half stays unseen). ``--extra none`` tunes on the train half alone.
 
 For every weight combination it asks the train questions once with abstention off, then
 scans thresholds: a question counts as right when it is answerable, its evidence clears the
@@ -18,9 +23,11 @@ from pathlib import Path
 
 from bench.common import question_set, question_set_parser
 from eval.metrics import fact_found
-from eval.questions import Question
+from eval.questions import Question, load_questions
 from rag import Assistant, load_settings
 from store.embedder import SentenceTransformerEmbedder
+
+DEV_QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "dev_questions.jsonl"
 
 GRID = {
     "similarity_weight": [0.3, 0.4, 0.5, 0.6],
@@ -63,8 +70,12 @@ def plateau(rows: list[tuple[bool, float, bool]]) -> tuple[int, float, int]:
 
 
 def main() -> None:
-    args = question_set_parser(__doc__.splitlines()[0], "train").parse_args()
+    parser = question_set_parser(__doc__.splitlines()[0], "train")
+    parser.add_argument("--extra", default=str(DEV_QUESTIONS), help="more tuning questions")
+    args = parser.parse_args()
     questions = question_set(args)
+    if args.extra != "none":
+        questions += load_questions(Path(args.extra))
     embedder = SentenceTransformerEmbedder()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,7 +93,7 @@ def main() -> None:
             best, threshold, width = plateau(observe(assistant, questions))
             results.append((best, width, threshold, params | {"window_weight": window}))
     results.sort(key=lambda r: (r[0], r[1]), reverse=True)
-    print(f"{len(questions)} questions ({args.split}); top combinations:")
+    print(f"{len(questions)} questions ({args.split} + {args.extra}); top combinations:")
     for best, width, threshold, params in results[:8]:
         print(f"  right={best} plateau={width} threshold={threshold} {params}")
     best, width, threshold, params = robust_choice(results)

@@ -57,7 +57,7 @@ _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
             r"group|outlet|minister|official|road|park|person|president|envoy)\b|"
             r"\b(which|what)( \w+)?( \w+)? (powers|countries|nations|states|cities|"
             r"organi[sz]ations|agencies|groups|officials|ministers|outlets|people)\b|"
-            r"^\s*name the\b",
+            r"^\s*name the\b|\bwhat (?:is|was|are|were) the names? of\b",
             re.I,
         ),
         AnswerType.NAME,

@@ -45,6 +45,15 @@ def test_bundled_question_set() -> None:
             assert question.turn == 1, question.id
 
 
+def test_the_tuning_questions_are_apart_from_the_question_set() -> None:
+    """eval/dev_questions.jsonl tunes the evidence weights; none of it may be in the set."""
+    dev = load_questions(default_questions_path().with_name("dev_questions.jsonl"))
+    bundled = load_questions(default_questions_path())
+    assert sum(q.answerable for q in dev) >= 20 and sum(not q.answerable for q in dev) >= 20
+    assert not {q.id for q in dev} & {q.id for q in bundled}
+    assert not {q.question.lower() for q in dev} & {q.question.lower() for q in bundled}
+
+
 def test_conversation_turns_are_in_order() -> None:
     turns: dict[str, list[int]] = {}
     for question in load_questions(default_questions_path()):

@@ -27,6 +27,7 @@ from rag.text import content_terms
         ("Whom did Gerasimov meet?", AnswerType.NAME),
         ("Where did the military experts' talks take place?", AnswerType.NAME),
         ("Which road is used to supply food to Aleppo?", AnswerType.NAME),
+        ("What was the name of the delegation head?", AnswerType.NAME),
         ("What did the two chiefs of staff discuss?", AnswerType.OTHER),
         ("Why were the corridors opened?", AnswerType.OTHER),
     ],
