@@ -3,9 +3,11 @@
     python -m bench.calibrate [--questions eval/questions.jsonl] [--corpus corpus]
                               [--extra eval/dev_questions.jsonl]
 
-The tuning set is the train half of ``--questions`` plus every question of ``--extra``
-(default ``eval/dev_questions.jsonl``: questions written for tuning, never part of the
-question set, so the test half stays unseen). ``--extra none`` tunes on the train half alone.
+The tuning set is the train half of ``--questions``, plus every question of ``--extra`` if
+given (``eval/dev_questions.jsonl`` holds questions written for tuning, apart from the
+question set, so the test half stays unseen). The shipped weights come from the train half
+alone: a refit with the dev questions won by one question on a narrow plateau and did not
+carry over (see the README).
 
 For every weight combination it asks the train questions once with abstention off, then
 scans thresholds: a question counts as right when it is answerable, its evidence clears the
@@ -71,7 +73,9 @@ def plateau(rows: list[tuple[bool, float, bool]]) -> tuple[int, float, int]:
 
 def main() -> None:
     parser = question_set_parser(__doc__.splitlines()[0], "train")
-    parser.add_argument("--extra", default=str(DEV_QUESTIONS), help="more tuning questions")
+    parser.add_argument(
+        "--extra", default="none", help=f"more tuning questions, e.g. {DEV_QUESTIONS.name}"
+    )
     args = parser.parse_args()
     questions = question_set(args)
     if args.extra != "none":

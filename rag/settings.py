@@ -40,13 +40,13 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     max_answer_sentences: int = Field(2, ge=1, le=5, description="Sentences quoted per answer.")
     similarity_weight: float = Field(
-        0.3, ge=0.0, le=1.0, description="Evidence: weight of question-sentence similarity."
+        0.4, ge=0.0, le=1.0, description="Evidence: weight of question-sentence similarity."
     )
     coverage_weight: float = Field(
         0.4, ge=0.0, le=1.0, description="Evidence: weight of question terms in the sentence."
     )
     window_weight: float = Field(
-        0.3, ge=0.0, le=1.0, description="Evidence: weight of question terms in the window."
+        0.2, ge=0.0, le=1.0, description="Evidence: weight of question terms in the window."
     )
     untyped_penalty: float = Field(
         0.0,
@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         "missing from the passage's window.",
     )
     abstain_threshold: float = Field(
-        0.34,
+        0.275,
         ge=0.0,
         le=1.0,
         description="Evidence score below which the answer is 'the documents do not say'.",
