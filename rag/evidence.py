@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.question import AnswerSpec, AnswerType, answer_spec, typed_candidates
+from rag.candidates import typed_candidates
+from rag.question import AnswerSpec, AnswerType, answer_spec
 from rag.settings import Settings
 from rag.text import content_terms
 from rag.types import Passage

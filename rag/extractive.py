@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rag.candidates import counted_thing
 from rag.evidence import (
     Evidence,
     EvidenceWeights,
@@ -18,7 +19,7 @@ from rag.evidence import (
     calibrated,
     score_passages,
 )
-from rag.question import AnswerType, counted_thing, is_instruction
+from rag.question import AnswerType, is_instruction
 from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage, Sentence
 
 
