@@ -104,7 +104,26 @@ class Evidence:
 
 def _coverage(terms: dict[str, float], present: set[str], idf: Callable[[str], float]) -> float:
     total = sum(weight * idf(t) for t, weight in terms.items()) or 1.0
-    return sum(weight * idf(t) for t, weight in terms.items() if t in present) / total
+    return sum(weight * idf(t) for t, weight in terms.items() if _found(t, present)) / total
+
+
+# Suffixes the Snowball stemmer keeps but that do not change what a word is about:
+# "delivered" -> "deliv" but "delivery" -> "deliveri"; "react" but "reaction".
+_DERIVED = frozenset({"i", "eri", "ion", "ions", "er", "ers", "or", "ors", "ive"})
+_MIN_ROOT = 5
+
+
+def _found(term: str, present: set[str]) -> bool:
+    """``term`` or a derived form of it is in ``present`` (both stemmed)."""
+    if term in present:
+        return True
+    if len(term) < _MIN_ROOT:
+        return False
+    return any(
+        (other.startswith(term) and other[len(term) :] in _DERIVED)
+        or (len(other) >= _MIN_ROOT and term.startswith(other) and term[len(other) :] in _DERIVED)
+        for other in present
+    )
 
 
 def _missing_anchors(spec: AnswerSpec, present: set[str]) -> float:
