@@ -24,6 +24,7 @@ TextLookup = Callable[[str], str]
 """Raw text of an ingested file, by source path."""
 
 CONTEXT_WEIGHT = 0.35  # how much a term borrowed from earlier turns counts
+FOLLOW_UP_OFF_TOPIC = 0.5  # evidence factor for a passage holding none of a follow-up's words
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s*$")
 
 
@@ -113,6 +114,10 @@ _DERIVED = frozenset({"i", "eri", "ion", "ions", "er", "ers", "or", "ors", "ive"
 _MIN_ROOT = 5
 
 
+def _own_terms(query: Query) -> list[str]:
+    return [t for t, weight in query.terms.items() if weight == 1.0]
+
+
 def _found(term: str, present: set[str]) -> bool:
     """``term`` or a derived form of it is in ``present`` (both stemmed)."""
     if term in present:
@@ -171,5 +176,10 @@ def score_passages(
         if headline:
             score *= weights.headline_penalty
         score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window_terms)
+        own = _own_terms(query)
+        if query.context and own and not any(_found(t, window_terms) for t in own):
+            # A follow-up's context finds the passage that answered the turn before; one that
+            # holds none of the follow-up's own words does not answer the new question.
+            score *= FOLLOW_UP_OFF_TOPIC
         scored.append(Evidence(passage, score, coverage, candidates, headline))
     return sorted(scored, key=lambda e: e.score, reverse=True)

@@ -35,3 +35,21 @@ def test_derived_forms_of_a_question_word_count_as_covered(
         EvidenceWeights(),
     )
     assert scored.coverage == pytest.approx(coverage)
+
+
+FOLLOW = {
+    "b.txt": "The first reaction to the Brask plan is inspiring some optimism, Ada Pell said.",
+    "c.txt": "Two charities had shown interest in the plan.",
+}
+
+
+def test_a_follow_up_is_not_answered_by_the_passage_of_the_turn_before() -> None:
+    """ "Which charities showed interest?" after a question on Pell's first reaction: the
+    reaction sentence matches the context best, but holds none of the follow-up's words."""
+    before = make_passage(FOLLOW["b.txt"], "b.txt", FOLLOW["b.txt"], similarity=0.95)
+    answer = make_passage(FOLLOW["c.txt"], "c.txt", FOLLOW["c.txt"], similarity=0.4)
+    query = build_query("Which charities showed interest?", context="Pell first reaction plan")
+    scored = score_passages(
+        query, [before, answer], lambda term: 1.0, FOLLOW.__getitem__, EvidenceWeights()
+    )
+    assert scored[0].passage is answer
