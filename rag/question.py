@@ -114,8 +114,16 @@ def classify(question: str) -> tuple[AnswerType, str]:
         return AnswerType.OTHER, ""
     for pattern, kind in _TYPE_RULES:
         if match := pattern.search(question):
+            words = match.group().split()
+            if kind is AnswerType.NAME and len(words) > 2 and words[0].lower() in _WH:
+                # "Which Middle East countries": the modifiers say which countries, so
+                # they stay content words; only "which ... countries" names the type.
+                return kind, f"{words[0]} {words[-1]}"
             return kind, match.group()
     return AnswerType.OTHER, ""
+
+
+_WH = frozenset({"which", "what"})
 
 
 def is_instruction(question: str) -> bool:

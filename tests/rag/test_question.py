@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.evidence import build_query
 from rag.question import (
     AnswerType,
     answer_spec,
@@ -130,3 +131,11 @@ def test_what_kind_of_names_the_category_a_passage_must_mention(
 )
 def test_who_is_a_name_asks_for_a_description(question: str, kind: AnswerType) -> None:
     assert answer_type(question) is kind
+
+
+def test_modifiers_of_a_which_noun_stay_content_words() -> None:
+    """ "Which Middle East countries ...": a passage should still say "Middle East"."""
+    query = build_query("Which Middle East countries took part?")
+    assert {"middl", "east"} <= set(query.terms)
+    assert "countri" not in query.terms  # the type noun names the answer, not its content
+    assert answer_spec("Which road is used?").type_words == "Which road"
