@@ -114,6 +114,14 @@ _DERIVED = frozenset({"i", "eri", "ion", "ions", "er", "ers", "or", "ors", "ive"
 _MIN_ROOT = 5
 
 
+def _given_before(candidate: str, query: Query) -> bool:
+    """A name the earlier turns asked about is who a follow-up's "him" is, not its answer."""
+    if query.kind is not AnswerType.NAME or not query.context:
+        return False
+    terms = content_terms(candidate)
+    return bool(terms) and query.terms.get(terms[-1]) == CONTEXT_WEIGHT
+
+
 def _own_terms(query: Query) -> list[str]:
     return [t for t, weight in query.terms.items() if weight == 1.0]
 
@@ -156,7 +164,9 @@ def score_passages(
         window = text_of(chunk.source)[chunk.window_start : chunk.window_end]
         window_terms = set(content_terms(window))
         body = chunk.text[dateline_end(chunk.text) :]
-        candidates = tuple(typed_candidates(body, query.spec))
+        candidates = tuple(
+            c for c in typed_candidates(body, query.spec) if not _given_before(c, query)
+        )
         headline = not _SENTENCE_END.search(chunk.text)
         coverage = _coverage(query.terms, set(content_terms(chunk.text)), idf)
         score = (

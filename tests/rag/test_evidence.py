@@ -53,3 +53,17 @@ def test_a_follow_up_is_not_answered_by_the_passage_of_the_turn_before() -> None
         query, [before, answer], lambda term: 1.0, FOLLOW.__getitem__, EvidenceWeights()
     )
     assert scored[0].passage is answer
+
+
+def test_a_name_the_earlier_turns_gave_is_not_a_follow_ups_answer() -> None:
+    """ "Who sent him?" after "Whom did Ada Pell meet?": Pell is not who sent him."""
+    text = {"d.txt": "On orders of Mayor Ivo Brand, Tom Rudd went to meet Ada Pell."}
+    passage = make_passage(text["d.txt"], "d.txt", text["d.txt"], similarity=0.6)
+    query = build_query("Who sent him there?", context="Ada Pell meet")
+    (scored,) = score_passages(query, [passage], lambda t: 1.0, text.get, EvidenceWeights())
+    assert "Ada Pell" not in scored.candidates
+    assert "Mayor Ivo Brand" in scored.candidates
+    (alone,) = score_passages(
+        build_query("Who sent him there?"), [passage], lambda t: 1.0, text.get, EvidenceWeights()
+    )
+    assert "Ada Pell" in alone.candidates
