@@ -212,3 +212,26 @@ def typed_candidates(sentence: str, spec: AnswerSpec) -> list[str]:
             continue
         fresh.append(span.strip(" ,.;:"))
     return fresh
+
+
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
+_SENTENCE_IN = re.compile(r"\S[^\n]*?(?:[.!?…][\"'”’)]*(?=\s|$)|$)")
+
+
+def antecedent(
+    text: str, window_start: int, sentence_start: int, sentence: str, spec: AnswerSpec
+) -> tuple[str, int, int] | None:
+    """Who "he" or "she" is in ``sentence``: the first name of the sentence before it.
+
+    News quotes are attributed with a pronoun ("... as long as necessary," he noted) after a
+    sentence that names the speaker. Returns the name and the start and end of that earlier
+    sentence in ``text`` (so it can be cited), or None when there is no such sentence.
+    """
+    if spec.kind is not AnswerType.NAME or spec.several or not _PERSONAL_PRONOUN.search(sentence):
+        return None
+    before = [m for m in _SENTENCE_IN.finditer(text, window_start, sentence_start)]
+    if not before:
+        return None
+    previous = before[-1]
+    names = typed_candidates(previous.group(), spec)
+    return (names[0], previous.start(), previous.end()) if names else None

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rag.candidates import counted_thing
+from rag.candidates import antecedent, counted_thing
 from rag.evidence import (
     Evidence,
     EvidenceWeights,
@@ -100,6 +100,10 @@ class ExtractiveAnswerer:
         short = (
             vote_short_answer(scored, floor) if best.candidates and not query.spec.several else None
         )
+        if short is None and not best.candidates:
+            speaker = _answer_by_antecedent(query, best, passages, text_of)
+            if speaker is not None:
+                return speaker
         conflict = (
             find_disagreement(query, scored, short, _conflict_floor(query, best, options))
             if short
@@ -115,6 +119,44 @@ class ExtractiveAnswerer:
         answer = Answer(query.message, text, False, citations, passages, best.score)
         answer.sentences = _sentences(short, chosen, conflict is not None)
         return answer
+
+
+def _answer_by_antecedent(
+    query: Query, best: Evidence, passages: list[Passage], text_of: TextLookup
+) -> Answer | None:
+    """ "Who said ...?" answered by a quote ending "he noted": the speaker named just before."""
+    chunk = best.passage.chunk
+    text = text_of(chunk.source)
+    found = antecedent(text, chunk.window_start, chunk.start, chunk.text, query.spec)
+    if found is None:
+        return None
+    name, start, end = found
+    meta = chunk.meta
+    named = Citation(
+        1,
+        chunk.source,
+        start,
+        end,
+        text[start:end],
+        round(best.score, 4),
+        meta.title,
+        meta.outlet,
+        meta.date,
+    )
+    quoted = _cite(2, best, text_of)
+    answer = Answer(
+        query.message,
+        f'{name} [1]. "{best.text}" [2]',
+        False,
+        [named, quoted],
+        passages,
+        best.score,
+    )
+    answer.sentences = [
+        Sentence(name, [1], True, 1.0, "", [1]),
+        Sentence(f'"{best.text}"', [2], True, 1.0, "", [2]),
+    ]
+    return answer
 
 
 def _supporting(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.candidates import typed_candidates
+from rag.candidates import antecedent, typed_candidates
 from rag.question import answer_spec
 
 
@@ -245,3 +245,21 @@ def test_a_name_followed_by_a_possessive_is_a_modifier() -> None:
     assert typed_candidates("Under the Tarnish government's amnesty, Ada Pell left.", spec) == [
         "Ada Pell"
     ]
+
+
+SPEECH = (
+    "Talks went on. Deputy Minister Ada Pell spoke to the Vellmark council on Monday. "
+    '"We will stay as long as needed," she noted.'
+)
+
+
+def test_the_speaker_of_a_pronoun_quote_is_named_in_the_sentence_before() -> None:
+    quote = SPEECH[SPEECH.index('"We') :]
+    at = SPEECH.index('"We')
+    spec = answer_spec("Who said they would stay as long as needed?")
+    name, start, end = antecedent(SPEECH, 0, at, quote, spec) or ("", 0, 0)
+    assert name == "Deputy Minister Ada Pell"
+    assert SPEECH[start:end] == "Deputy Minister Ada Pell spoke to the Vellmark council on Monday."
+    # No pronoun, no antecedent; nor for questions that do not ask who.
+    assert antecedent(SPEECH, 0, at, "We will stay.", spec) is None
+    assert antecedent(SPEECH, 0, at, quote, answer_spec("What did she say?")) is None

@@ -183,3 +183,23 @@ def test_a_report_counting_the_same_thing_disagrees_even_when_worded_further_awa
         build_query("How many were opened in Aleppo?"), [FOUR, far], FILES.get
     )
     assert not vague.text.startswith("The sources differ")
+
+
+SPEECH = {
+    "s.txt": "Deputy Minister Ada Pell spoke to the Vellmark council on Monday. "
+    '"We will stay in Vellmark as long as needed," she noted.'
+}
+
+
+def test_who_said_a_pronoun_quote_names_the_speaker_and_cites_both_sentences() -> None:
+    text = SPEECH["s.txt"]
+    quote = make_passage(text, "s.txt", text[text.index('"We') :], similarity=0.8)
+    answer = answerer(abstain_threshold=0.1).answer(
+        build_query("Who said they would stay in Vellmark as long as needed?"),
+        [quote],
+        SPEECH.get,
+    )
+    assert answer.text.startswith("Deputy Minister Ada Pell [1]. ")
+    named, quoted = answer.citations
+    assert named.quote == text[named.start : named.end] and "Ada Pell" in named.quote
+    assert quoted.quote == text[quoted.start : quoted.end] and "she noted" in quoted.quote
