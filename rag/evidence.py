@@ -187,7 +187,13 @@ def score_passages(
             score *= weights.headline_penalty
         score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window_terms)
         own = _own_terms(query)
-        if query.context and own and not any(_found(t, window_terms) for t in own):
+        # (Not for "which outlets published it": the publisher is in the dateline.)
+        if (
+            query.context
+            and own
+            and not query.spec.outlets
+            and not any(_found(t, window_terms) for t in own)
+        ):
             # A follow-up's context finds the passage that answered the turn before; one that
             # holds none of the follow-up's own words does not answer the new question.
             score *= FOLLOW_UP_OFF_TOPIC

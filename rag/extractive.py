@@ -19,6 +19,7 @@ from rag.evidence import (
     calibrated,
     score_passages,
 )
+from rag.outlets import answer_by_outlet
 from rag.question import AnswerType, is_instruction
 from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage, Sentence
 
@@ -96,6 +97,12 @@ class ExtractiveAnswerer:
         best = scored[0]
         if best.score < options.abstain_threshold:
             return Answer(query.message, ABSTAIN_TEXT, True, passages=passages, evidence=best.score)
+        if wanted := query.spec.outlets:
+            # One outlet: the best report's. Several: every report that would be answered.
+            lowest = options.abstain_threshold if wanted > 1 else best.score
+            published = answer_by_outlet(query, scored, lowest, wanted, text_of)
+            if published is not None:
+                return published
         floor = best.score * options.support_ratio
         short = (
             vote_short_answer(scored, floor) if best.candidates and not query.spec.several else None

@@ -126,6 +126,33 @@ def classify(question: str) -> tuple[AnswerType, str]:
 _WH = frozenset({"which", "what"})
 
 
+_OUTLET_NOUN = (
+    r"(?:news\s+agenc(?:y|ies)|agenc(?:y|ies)|(?:news\s+|media\s+)?outlets?|newspapers?|"
+    r"news\s+organi[sz]ations?|publications?|wire\s+services?)"
+)
+_ASKS_OUTLET = re.compile(rf"\b(?:which|what)\b(?:\s+[\w-]+){{0,3}}?\s+{_OUTLET_NOUN}\b", re.I)
+# "Which agencies appealed ...?" asks about agencies in the news; "which agencies reported"
+# and "which news agencies" ask who published it.
+_ABOUT_PUBLISHING = re.compile(
+    r"\b(?:news|media|report\w*|carr(?:y|ied|ies)|publish\w*|quot\w*|cover\w*|wire)\b", re.I
+)
+MAX_OUTLETS = 3  # how many outlets a plural "which agencies" question is answered with
+_PLURAL_OUTLETS = re.compile(
+    r"\b(?:agencies|outlets|newspapers|organi[sz]ations|publications|services)\b", re.I
+)
+
+
+def asks_for_outlet(question: str) -> bool:
+    return bool(_ASKS_OUTLET.search(question) and _ABOUT_PUBLISHING.search(question))
+
+
+def outlets_wanted(question: str, how_many: int) -> int:
+    """How many outlets to name: as many as asked ("which two"), a few for a plural, else 1."""
+    if how_many:
+        return how_many
+    return MAX_OUTLETS if _PLURAL_OUTLETS.search(question) else 1
+
+
 def is_instruction(question: str) -> bool:
     """True when the 'question' tells the assistant to drop its documents or its role."""
     return bool(_INSTRUCTION.search(question))
@@ -161,6 +188,7 @@ class AnswerSpec:
     kind_of: str = ""  # "what type of aircraft" -> "aircraft": a passage must name it
     whose: bool = False  # "whose statement": a possessive name ("Shoigu's") is the answer
     clock: bool = False  # "what time": the answer is a time of day ("10 am")
+    outlets: int = 0  # "which news agencies reported ...": how many publishers to name
 
 
 _TIME_UNIT = r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?"
@@ -221,6 +249,7 @@ def answer_spec(question: str) -> AnswerSpec:
         kind_of=_kind_of(question),
         whose=bool(_WHOSE.search(question)),
         clock=bool(_ASKS_CLOCK.search(question)),
+        outlets=outlets_wanted(question, asked_count(question)) if asks_for_outlet(question) else 0,
     )
 
 

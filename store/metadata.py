@@ -68,3 +68,20 @@ def parse_dateline(line: str) -> tuple[str | None, str | None]:
     if match := _AGENCY_DATELINE.match(line):
         return match.group(2), None
     return None, None
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the dateline that names the outlet stands in ``text`` ("MOSCOW, July 29 /TASS/").
+
+    Offsets index the raw file text, so the dateline can be cited like any passage.
+    """
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        if number >= _DATELINE_SEARCH_LINES * 4:
+            break
+        for pattern in (_SLASH_DATELINE, _PAREN_DATELINE, _AGENCY_DATELINE):
+            if match := pattern.match(line):
+                start = offset + len(line) - len(line.lstrip())
+                return start, offset + len(match.group().rstrip(" -–—"))
+        offset += len(line)
+    return None

@@ -203,3 +203,36 @@ def test_who_said_a_pronoun_quote_names_the_speaker_and_cites_both_sentences() -
     named, quoted = answer.citations
     assert named.quote == text[named.start : named.end] and "Ada Pell" in named.quote
     assert quoted.quote == text[quoted.start : quoted.end] and "she noted" in quoted.quote
+
+
+NEWS = {
+    "t.txt": "Bridge opens\n\nBRASK, May 3 /VNA/. Ada Pell said the bridge would open on Monday.",
+    "u.txt": "Pell on the bridge\n\nVellmark, KTA- Ada Pell said the bridge opens Monday.",
+    "v.txt": "Notes\n\nAda Pell said the bridge will open on Monday, a blog wrote.",
+}
+NEWS_META = {
+    "t.txt": DocumentMeta("Bridge opens", "VNA", "May 3"),
+    "u.txt": DocumentMeta("Pell on the bridge", "KTA", None),
+    "v.txt": DocumentMeta("Notes", None, None),
+}
+
+
+def news(source: str, similarity: float) -> Passage:
+    sentence = NEWS[source].split("\n\n")[1].split("/VNA/. ")[-1].split("KTA- ")[-1]
+    return make_passage(
+        NEWS[source], source, sentence, similarity=similarity, meta=NEWS_META[source]
+    )
+
+
+def test_which_agencies_reported_it_names_each_outlet_cited_at_its_dateline() -> None:
+    answer = answerer(abstain_threshold=0.2).answer(
+        build_query("Which two news agencies reported Ada Pell's remarks on the bridge?"),
+        [news("v.txt", 0.9), news("t.txt", 0.8), news("u.txt", 0.7)],
+        NEWS.get,
+    )
+    assert answer.text.startswith("VNA [1] and KTA [2]. ")
+    datelines = [c.quote for c in answer.citations[:2]]
+    assert datelines == ["BRASK, May 3 /VNA/", "Vellmark, KTA"]
+    for citation in answer.citations:
+        assert citation.quote == NEWS[citation.source][citation.start : citation.end]
+    assert "Ada Pell said the bridge would open on Monday." in answer.text  # the report's words

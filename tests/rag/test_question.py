@@ -139,3 +139,19 @@ def test_modifiers_of_a_which_noun_stay_content_words() -> None:
     assert {"middl", "east"} <= set(query.terms)
     assert "countri" not in query.terms  # the type noun names the answer, not its content
     assert answer_spec("Which road is used?").type_words == "Which road"
+
+
+@pytest.mark.parametrize(
+    ("question", "outlets"),
+    [
+        ("Which two news agencies carried reports of Pell's remarks?", 2),
+        ("Which agency reported the talks?", 1),
+        ("Which outlets published them?", 3),
+        ("Which news agency said the bridge was closed?", 1),
+        # Agencies in the news, not the ones that published it.
+        ("Which agencies appealed to their colleagues abroad?", 0),
+        ("Which road is used?", 0),
+    ],
+)
+def test_questions_about_the_publisher(question: str, outlets: int) -> None:
+    assert answer_spec(question).outlets == outlets

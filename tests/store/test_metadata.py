@@ -8,7 +8,7 @@ import pytest
 
 from store.ingest import load_document
 from store.loader import FoundFile
-from store.metadata import extract_meta, parse_dateline
+from store.metadata import dateline_span, extract_meta, parse_dateline
 from store.types import DocumentMeta
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -110,3 +110,22 @@ def test_loaded_documents_carry_their_metadata(
 
     assert meta.title.startswith(title)
     assert (meta.outlet, meta.date) == (outlet, date)
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        (
+            "All news\n\nHeadline here\n\nMOSCOW, July 29 /TASS/. The talks began.",
+            "MOSCOW, July 29 /TASS/",
+        ),
+        ("Title of it\n  Brask, VNA- The mayor spoke.", "Brask, VNA"),
+        ("LONDON (Reuters) - Talks began.", "LONDON (Reuters)"),
+        ("A report with no dateline at all.\nSecond line.", None),
+    ],
+)
+def test_dateline_span_points_at_the_dateline_in_the_raw_text(
+    text: str, dateline: str | None
+) -> None:
+    span = dateline_span(text)
+    assert (text[span[0] : span[1]] if span else None) == dateline
