@@ -122,6 +122,15 @@ def _given_before(candidate: str, query: Query) -> bool:
     return bool(terms) and query.terms.get(terms[-1]) == CONTEXT_WEIGHT
 
 
+def _window_terms(passage: Passage, text_of: TextLookup) -> set[str]:
+    chunk = passage.chunk
+    return set(content_terms(text_of(chunk.source)[chunk.window_start : chunk.window_end]))
+
+
+def _holds_any(terms: list[str], present: set[str]) -> bool:
+    return any(_found(t, present) for t in terms)
+
+
 def _own_terms(query: Query) -> list[str]:
     return [t for t, weight in query.terms.items() if weight == 1.0]
 
@@ -158,11 +167,23 @@ def score_passages(
     weights: EvidenceWeights,
 ) -> list[Evidence]:
     """Evidence for each passage, best first."""
+    own = _own_terms(query)
+    windows = {p.chunk.chunk_id: _window_terms(p, text_of) for p in passages}
+    # Only a ranking signal: when no passage holds the follow-up's own words ("Who asked
+    # them?" answered by "called on"), it tells nothing, and must not force an abstention.
+    # Nor for "which outlets published it": the publisher is in the dateline.
+    off_topic = (
+        FOLLOW_UP_OFF_TOPIC
+        if query.context
+        and own
+        and not query.spec.outlets
+        and any(_holds_any(own, terms) for terms in windows.values())
+        else None
+    )
     scored = []
     for passage in passages:
         chunk = passage.chunk
-        window = text_of(chunk.source)[chunk.window_start : chunk.window_end]
-        window_terms = set(content_terms(window))
+        window_terms = windows[chunk.chunk_id]
         body = chunk.text[dateline_end(chunk.text) :]
         candidates = tuple(
             c for c in typed_candidates(body, query.spec) if not _given_before(c, query)
@@ -186,16 +207,9 @@ def score_passages(
         if headline:
             score *= weights.headline_penalty
         score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window_terms)
-        own = _own_terms(query)
-        # (Not for "which outlets published it": the publisher is in the dateline.)
-        if (
-            query.context
-            and own
-            and not query.spec.outlets
-            and not any(_found(t, window_terms) for t in own)
-        ):
+        if off_topic is not None and not _holds_any(own, window_terms):
             # A follow-up's context finds the passage that answered the turn before; one that
             # holds none of the follow-up's own words does not answer the new question.
-            score *= FOLLOW_UP_OFF_TOPIC
+            score *= off_topic
         scored.append(Evidence(passage, score, coverage, candidates, headline))
     return sorted(scored, key=lambda e: e.score, reverse=True)

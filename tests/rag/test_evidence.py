@@ -67,3 +67,15 @@ def test_a_name_the_earlier_turns_gave_is_not_a_follow_ups_answer() -> None:
         build_query("Who sent him there?"), [passage], lambda t: 1.0, text.get, EvidenceWeights()
     )
     assert "Ada Pell" in alone.candidates
+
+
+def test_a_follow_up_whose_words_no_passage_holds_is_not_marked_down() -> None:
+    """ "Who asked them?" answered by "called on": with no passage saying "asked", the rule
+    tells nothing, and must not push every passage under the abstention threshold."""
+    text = {"e.txt": "The ministry called on the envoys to inform their capitals."}
+    passage = make_passage(text["e.txt"], "e.txt", text["e.txt"], similarity=0.6)
+    query = build_query("Who asked them?", context="envoys inform capitals")
+    weights = EvidenceWeights(0.4, 0.4, 0.2, unnamed_penalty=1.0, missing_anchor_penalty=0.0)
+    (scored,) = score_passages(query, [passage], lambda t: 1.0, text.get, weights)
+    expected = 0.4 * 0.6 + 0.4 * (3 * 0.35) / (1 + 3 * 0.35) + 0.2 * (3 * 0.35) / (1 + 3 * 0.35)
+    assert scored.score == pytest.approx(expected)
