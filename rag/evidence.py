@@ -17,7 +17,7 @@ from rag.candidates import typed_candidates
 from rag.question import AnswerSpec, AnswerType, answer_spec
 from rag.settings import Settings
 from rag.text import content_terms
-from rag.types import Passage
+from rag.types import Citation, Passage
 from store.metadata import dateline_end
 
 TextLookup = Callable[[str], str]
@@ -213,3 +213,25 @@ def score_passages(
             score *= off_topic
         scored.append(Evidence(passage, score, coverage, candidates, headline))
     return sorted(scored, key=lambda e: e.score, reverse=True)
+
+
+def cite(
+    n: int, item: Evidence, text_of: TextLookup, span: tuple[int, int] | None = None
+) -> Citation:
+    """Citation ``[n]`` of a passage's sentence, or of ``span`` (start, end) in its file.
+
+    The quote is read from the file, so ``quote == file_text[start:end]`` always holds.
+    """
+    chunk = item.passage.chunk
+    start, end = span or (chunk.start, chunk.end)
+    return Citation(
+        n=n,
+        source=chunk.source,
+        start=start,
+        end=end,
+        quote=text_of(chunk.source)[start:end],
+        score=round(item.score, 4),
+        title=chunk.meta.title,
+        outlet=chunk.meta.outlet,
+        date=chunk.meta.date,
+    )

@@ -17,11 +17,12 @@ from rag.evidence import (
     Query,
     TextLookup,
     calibrated,
+    cite,
     score_passages,
 )
 from rag.outlets import answer_by_outlet
 from rag.question import AnswerType, is_instruction
-from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage, Sentence
+from rag.types import ABSTAIN_TEXT, Answer, Passage, Sentence
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class ExtractiveAnswerer:
         else:
             chosen = _supporting(best, scored, short, floor, options.max_sentences)
             text = _compose(short, chosen)
-        citations = [_cite(n, item, text_of) for n, item in enumerate(chosen, start=1)]
+        citations = [cite(n, item, text_of) for n, item in enumerate(chosen, start=1)]
         answer = Answer(query.message, text, False, citations, passages, best.score)
         answer.sentences = _sentences(short, chosen, conflict is not None)
         return answer
@@ -138,19 +139,8 @@ def _answer_by_antecedent(
     if found is None:
         return None
     name, start, end = found
-    meta = chunk.meta
-    named = Citation(
-        1,
-        chunk.source,
-        start,
-        end,
-        text[start:end],
-        round(best.score, 4),
-        meta.title,
-        meta.outlet,
-        meta.date,
-    )
-    quoted = _cite(2, best, text_of)
+    named = cite(1, best, text_of, (start, end))
+    quoted = cite(2, best, text_of)
     answer = Answer(
         query.message,
         f'{name} [1]. "{best.text}" [2]',
@@ -197,21 +187,6 @@ def _sentences(short: str | None, chosen: list[Evidence], conflict: bool) -> lis
         Sentence(item.text, [n], True, 1.0, "", [n])
         for n, item in zip(numbers, chosen, strict=True)
     ]
-
-
-def _cite(n: int, item: Evidence, text_of: TextLookup) -> Citation:
-    chunk = item.passage.chunk
-    return Citation(
-        n=n,
-        source=chunk.source,
-        start=chunk.start,
-        end=chunk.end,
-        quote=text_of(chunk.source)[chunk.start : chunk.end],
-        score=round(item.score, 4),
-        title=chunk.meta.title,
-        outlet=chunk.meta.outlet,
-        date=chunk.meta.date,
-    )
 
 
 def _when(item: Evidence) -> str:

@@ -7,7 +7,7 @@ report whose passage says what the question asks about, and that passage is quot
 
 from __future__ import annotations
 
-from rag.evidence import Evidence, Query, TextLookup
+from rag.evidence import Evidence, Query, TextLookup, cite
 from rag.types import Answer, Citation, Passage, Sentence
 from store.metadata import dateline_span
 
@@ -49,10 +49,9 @@ def _compose(
     count = len(chosen)
     citations: list[Citation] = []
     for n, (item, (start, end)) in enumerate(chosen, start=1):
-        citations.append(_citation(n, item, start, end, text_of))
+        citations.append(cite(n, item, text_of, (start, end)))
     for n, (item, _) in enumerate(chosen, start=count + 1):
-        chunk = item.passage.chunk
-        citations.append(_citation(n, item, chunk.start, chunk.end, text_of))
+        citations.append(cite(n, item, text_of))
     names = [f"{item.passage.chunk.meta.outlet} [{n}]" for n, (item, _) in enumerate(chosen, 1)]
     claim = names[0] if count == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     quotes = [f'"{item.text}" [{n}]' for n, (item, _) in enumerate(chosen, start=count + 1)]
@@ -72,18 +71,3 @@ def _compose(
         ),
     ]
     return answer
-
-
-def _citation(n: int, item: Evidence, start: int, end: int, text_of: TextLookup) -> Citation:
-    meta = item.passage.chunk.meta
-    return Citation(
-        n=n,
-        source=item.source,
-        start=start,
-        end=end,
-        quote=text_of(item.source)[start:end],
-        score=round(item.score, 4),
-        title=meta.title,
-        outlet=meta.outlet,
-        date=meta.date,
-    )
