@@ -108,12 +108,6 @@ def _coverage(terms: dict[str, float], present: set[str], idf: Callable[[str], f
     return sum(weight * idf(t) for t, weight in terms.items() if _found(t, present)) / total
 
 
-# Suffixes the Snowball stemmer keeps but that do not change what a word is about:
-# "delivered" -> "deliv" but "delivery" -> "deliveri"; "react" but "reaction".
-_DERIVED = frozenset({"i", "eri", "ion", "ions", "er", "ers", "or", "ors", "ive"})
-_MIN_ROOT = 5
-
-
 def _given_before(candidate: str, query: Query) -> bool:
     """A name the earlier turns asked about is who a follow-up's "him" is, not its answer."""
     if query.kind is not AnswerType.NAME or not query.context:
@@ -133,6 +127,12 @@ def _holds_any(terms: list[str], present: set[str]) -> bool:
 
 def _own_terms(query: Query) -> list[str]:
     return [t for t, weight in query.terms.items() if weight == 1.0]
+
+
+# Suffixes the Snowball stemmer keeps but that do not change what a word is about:
+# "delivered" -> "deliv" but "delivery" -> "deliveri"; "react" but "reaction".
+_DERIVED = frozenset({"i", "eri", "ion", "ions", "er", "ers", "or", "ors", "ive"})
+_MIN_ROOT = 5
 
 
 def _found(term: str, present: set[str]) -> bool:

@@ -108,7 +108,7 @@ class ExtractiveAnswerer:
         short = (
             vote_short_answer(scored, floor) if best.candidates and not query.spec.several else None
         )
-        if short is None and not best.candidates:
+        if not best.candidates:  # then there is no short answer either
             speaker = _answer_by_antecedent(query, best, passages, text_of)
             if speaker is not None:
                 return speaker

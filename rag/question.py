@@ -104,6 +104,9 @@ _DEFINITION = re.compile(
 )
 
 
+_WH = frozenset({"which", "what"})
+
+
 def classify(question: str) -> tuple[AnswerType, str]:
     """The expected answer type and the words that ask for it ("how many", "which city").
 
@@ -121,9 +124,6 @@ def classify(question: str) -> tuple[AnswerType, str]:
                 return kind, f"{words[0]} {words[-1]}"
             return kind, match.group()
     return AnswerType.OTHER, ""
-
-
-_WH = frozenset({"which", "what"})
 
 
 _OUTLET_NOUN = (
@@ -223,6 +223,7 @@ def question_anchors(question: str) -> list[str]:
 
 def answer_spec(question: str) -> AnswerSpec:
     kind, type_words = classify(question)
+    how_many = asked_count(question)
     counted: list[str] = []
     if match := _COUNTED.search(question):
         for word in match.group(1).split():
@@ -236,7 +237,7 @@ def answer_spec(question: str) -> AnswerSpec:
         type_words=type_words,
         weekday=asks_weekday(question),
         several=asks_for_several(question),
-        how_many=asked_count(question),
+        how_many=how_many,
         counted=frozenset(counted),
         asked=frozenset(content_terms(question)),
         anchors=tuple(
@@ -249,7 +250,7 @@ def answer_spec(question: str) -> AnswerSpec:
         kind_of=_kind_of(question),
         whose=bool(_WHOSE.search(question)),
         clock=bool(_ASKS_CLOCK.search(question)),
-        outlets=outlets_wanted(question, asked_count(question)) if asks_for_outlet(question) else 0,
+        outlets=outlets_wanted(question, how_many) if asks_for_outlet(question) else 0,
     )
 
 

@@ -48,15 +48,22 @@ def extract_meta(clean: str, fallback_title: str) -> DocumentMeta:
     return DocumentMeta(title=title[:300], outlet=outlet, date=date)
 
 
-def dateline_end(text: str) -> int:
-    """Length of the dateline that opens ``text`` ("MOSCOW, July 29 /TASS/. "), or 0."""
+def _dateline_at_start(text: str) -> re.Match[str] | None:
+    """The dateline that opens ``text``, in the order the patterns are trusted."""
     for pattern in (_SLASH_DATELINE, _PAREN_DATELINE, _AGENCY_DATELINE):
         if match := pattern.match(text):
-            end = match.end()
-            while end < len(text) and (text[end] in "./-–—" or text[end].isspace()):
-                end += 1
-            return end
-    return 0
+            return match
+    return None
+
+
+def dateline_end(text: str) -> int:
+    """Length of the dateline that opens ``text`` ("MOSCOW, July 29 /TASS/. "), or 0."""
+    if (match := _dateline_at_start(text)) is None:
+        return 0
+    end = match.end()
+    while end < len(text) and (text[end] in "./-–—" or text[end].isspace()):
+        end += 1
+    return end
 
 
 def parse_dateline(line: str) -> tuple[str | None, str | None]:
@@ -79,9 +86,8 @@ def dateline_span(text: str) -> tuple[int, int] | None:
     for number, line in enumerate(text.splitlines(keepends=True)):
         if number >= _DATELINE_SEARCH_LINES * 4:
             break
-        for pattern in (_SLASH_DATELINE, _PAREN_DATELINE, _AGENCY_DATELINE):
-            if match := pattern.match(line):
-                start = offset + len(line) - len(line.lstrip())
-                return start, offset + len(match.group().rstrip(" -–—"))
+        if match := _dateline_at_start(line):
+            start = offset + len(line) - len(line.lstrip())
+            return start, offset + len(match.group().rstrip(" -–—"))
         offset += len(line)
     return None
