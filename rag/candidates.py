@@ -215,23 +215,36 @@ def typed_candidates(sentence: str, spec: AnswerSpec) -> list[str]:
 
 
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(?:this|that|these|those)\s+([\w-]+)", re.I)
 _SENTENCE_IN = re.compile(r"\S[^\n]*?(?:[.!?…][\"'”’)]*(?=\s|$)|$)")
+
+
+def _refers_to_noun(sentence: str, noun: str) -> bool:
+    """ "This road is also open ...": the sentence names its road only as "this road"."""
+    return bool(noun) and any(stem(m.group(1)) == noun for m in _DEMONSTRATIVE.finditer(sentence))
 
 
 def antecedent(
     text: str, window_start: int, sentence_start: int, sentence: str, spec: AnswerSpec
 ) -> tuple[str, int, int] | None:
-    """Who "he" or "she" is in ``sentence``: the first name of the sentence before it.
+    """Who "he" or "she" is in ``sentence``, or which road "this road" is: a name of the
+    sentence before it.
 
     News quotes are attributed with a pronoun ("... as long as necessary," he noted) after a
-    sentence that names the speaker. Returns the name and the start and end of that earlier
-    sentence in ``text`` (so it can be cited), or None when there is no such sentence.
+    sentence that names the speaker, and a second mention of a road or a group says "this
+    road". Returns the name and the start and end of that earlier sentence in ``text`` (so
+    it can be cited), or None when there is no such sentence.
     """
-    if spec.kind is not AnswerType.NAME or spec.several or not _PERSONAL_PRONOUN.search(sentence):
+    if spec.kind is not AnswerType.NAME or spec.several:
+        return None
+    demonstrative = _refers_to_noun(sentence, spec.type_noun)
+    if not demonstrative and not _PERSONAL_PRONOUN.search(sentence):
         return None
     before = [m for m in _SENTENCE_IN.finditer(text, window_start, sentence_start)]
     if not before:
         return None
     previous = before[-1]
+    if demonstrative and spec.type_noun not in content_terms(previous.group()):
+        return None  # "this road" is a road that the sentence before names
     names = typed_candidates(previous.group(), spec)
     return (names[0], previous.start(), previous.end()) if names else None

@@ -72,6 +72,7 @@ class EvidenceWeights:
     unnamed_penalty: float = calibrated("unnamed_penalty")
     headline_penalty: float = calibrated("headline_penalty")
     missing_anchor_penalty: float = calibrated("missing_anchor_penalty")
+    focus_penalty: float = calibrated("focus_penalty")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EvidenceWeights:
@@ -83,6 +84,7 @@ class EvidenceWeights:
             unnamed_penalty=settings.unnamed_penalty,
             headline_penalty=settings.headline_penalty,
             missing_anchor_penalty=settings.missing_anchor_penalty,
+            focus_penalty=settings.focus_penalty,
         )
 
 
@@ -204,6 +206,9 @@ def score_passages(
             )
         if query.spec.kind_of and query.spec.kind_of not in window_terms:
             score *= weights.untyped_penalty
+        if query.spec.focus and not _found(query.spec.focus, window_terms):
+            # A soft cut, not a veto: "the outcome" can be told without the word.
+            score *= weights.focus_penalty
         if headline:
             score *= weights.headline_penalty
         score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window_terms)

@@ -132,7 +132,8 @@ class ExtractiveAnswerer:
 def _answer_by_antecedent(
     query: Query, best: Evidence, passages: list[Passage], text_of: TextLookup
 ) -> Answer | None:
-    """ "Who said ...?" answered by a quote ending "he noted": the speaker named just before."""
+    """ "Who said ...?" answered by a quote ending "he noted", or "Which road ...?" by a
+    sentence about "this road": the name given in the sentence just before."""
     chunk = best.passage.chunk
     text = text_of(chunk.source)
     found = antecedent(text, chunk.window_start, chunk.start, chunk.text, query.spec)

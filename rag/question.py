@@ -189,6 +189,7 @@ class AnswerSpec:
     whose: bool = False  # "whose statement": a possessive name ("Shoigu's") is the answer
     clock: bool = False  # "what time": the answer is a time of day ("10 am")
     outlets: int = 0  # "which news agencies reported ...": how many publishers to name
+    focus: str = ""  # "what was the outcome of ..." -> "outcom": the thing asked about
 
 
 _TIME_UNIT = r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?"
@@ -251,6 +252,7 @@ def answer_spec(question: str) -> AnswerSpec:
         whose=bool(_WHOSE.search(question)),
         clock=bool(_ASKS_CLOCK.search(question)),
         outlets=outlets_wanted(question, how_many) if asks_for_outlet(question) else 0,
+        focus="" if how_many or asks_for_several(question) else focus_noun(question, type_words),
     )
 
 
@@ -288,3 +290,188 @@ def _asks_place(question: str) -> bool | None:
     if _WHERE.search(question):
         return True
     return False if _WHO.search(question) else None
+
+
+# "Who is the commander of ...", "What was the outcome of ...", "What was the name of the
+# delegation head ...": the noun the question asks about, after "the" (and "name of the").
+_FOCUS_DEFINITE = re.compile(
+    r"^\s*(?:who|what)\s+(?:is|was|are|were)\s+(?:the|its|their)\s+"
+    r"(?:names?\s+of\s+(?:the\s+)?)?(?P<phrase>[^?]*)",
+    re.I,
+)
+# "Which airport did ...", "Which hospital in Aleppo received ...".
+_FOCUS_WHICH = re.compile(r"^\s*(?:which|what)\s+(?P<phrase>[^?]*)", re.I)
+# "How did the ministry describe the atmosphere of the talks?": what is described.
+_FOCUS_DESCRIBED = re.compile(
+    r"^\s*how\s+(?:did|does|do|would|will)\b[^?]*?\b(?:describe|characteri[sz]e|assess|"
+    r"evaluate|rate|call)\s+(?:the|its|their)\s+(?P<phrase>[^?]*)",
+    re.I,
+)
+# Where the noun phrase ends: a preposition, a relative word, an auxiliary or an article.
+_PHRASE_END = frozenset(
+    [
+        "of",
+        "in",
+        "at",
+        "for",
+        "on",
+        "to",
+        "from",
+        "with",
+        "during",
+        "between",
+        "that",
+        "who",
+        "which",
+        "whom",
+        "whose",
+        "behind",
+        "about",
+        "by",
+        "according",
+        "and",
+        "or",
+        "is",
+        "was",
+        "are",
+        "were",
+        "be",
+        "been",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "this",
+        "these",
+        "those",
+    ]
+)
+# Past forms without "-ed" that end a "which" phrase ("Which minister said ...").
+_IRREGULAR_PAST = frozenset(
+    [
+        "said",
+        "told",
+        "met",
+        "gave",
+        "took",
+        "made",
+        "came",
+        "went",
+        "sent",
+        "led",
+        "held",
+        "left",
+        "brought",
+        "began",
+        "saw",
+        "won",
+        "kept",
+        "ran",
+        "put",
+        "set",
+        "spoke",
+        "wrote",
+        "chose",
+        "drew",
+        "flew",
+        "fought",
+        "found",
+        "got",
+        "heard",
+        "knew",
+        "lost",
+        "meant",
+        "paid",
+        "sought",
+        "sold",
+        "stood",
+        "struck",
+        "swore",
+        "threw",
+        "thought",
+        "understood",
+    ]
+)
+# Nouns too general to be looked for ("what two things", "which details"): the answer
+# names the things themselves.
+_GENERIC_FOCUS = frozenset(
+    [
+        "thing",
+        "things",
+        "detail",
+        "details",
+        "issue",
+        "issues",
+        "topic",
+        "topics",
+        "kind",
+        "kinds",
+        "type",
+        "types",
+        "sort",
+        "sorts",
+        "way",
+        "ways",
+        "part",
+        "parts",
+        "one",
+        "ones",
+        "name",
+        "names",
+        "number",
+        "numbers",
+        "reason",
+        "reasons",
+    ]
+)
+
+
+def _phrase_head(phrase: str) -> str:
+    """The last word of the noun phrase that opens ``phrase`` ("" when it opens with none)."""
+    head = ""
+    for token in phrase.split()[:6]:
+        word = token.strip(",.;:\"'“”")
+        lower = word.lower()
+        if (
+            not word
+            or lower in _PHRASE_END
+            or lower in _IRREGULAR_PAST
+            or lower.endswith(("ed", "ing"))
+        ):
+            break
+        head = word
+    return head
+
+
+def focus_noun(question: str, type_words: str = "") -> str:
+    """The stemmed noun the question asks about: "Who is the commander of ..." -> "command",
+    "How did they describe the atmosphere of ..." -> "atmospher".
+
+    A passage that never names the commander, the outcome or the airport asked about is
+    unlikely to say who, what or which it was, however many other words it shares: news
+    questions about a real event can ask for what its reports never mention. Names, numbers,
+    the question's type words ("which city") and nouns too general to look for are left out.
+    """
+    match = (
+        _FOCUS_DEFINITE.match(question)
+        or _FOCUS_WHICH.match(question)
+        or _FOCUS_DESCRIBED.match(question)
+    )
+    head = _phrase_head(match.group("phrase")) if match else ""
+    if not head or not head[0].islower() or head.lower() in _GENERIC_FOCUS:
+        return ""
+    term = stem(head)
+    if term in {stem(w) for w in type_words.split()} or head.lower() in STOPWORDS:
+        return ""
+    return term

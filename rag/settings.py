@@ -71,6 +71,13 @@ class Settings(BaseSettings):
         description="Evidence cut per share of the question's names, numbers and dates "
         "missing from the passage's window.",
     )
+    focus_penalty: float = Field(
+        0.45,
+        ge=0.0,
+        le=1.0,
+        description="Evidence factor for a passage whose window never names the noun the "
+        "question asks about ('the outcome of', 'which airport').",
+    )
     abstain_threshold: float = Field(
         0.275,
         ge=0.0,

@@ -263,3 +263,23 @@ def test_the_speaker_of_a_pronoun_quote_is_named_in_the_sentence_before() -> Non
     # No pronoun, no antecedent; nor for questions that do not ask who.
     assert antecedent(SPEECH, 0, at, "We will stay.", spec) is None
     assert antecedent(SPEECH, 0, at, quote, answer_spec("What did she say?")) is None
+
+
+ROADS = (
+    "The Vellmark Road carries food to Brask. "
+    "This road is also open to lorries leaving the city. "
+    "That bridge is closed."
+)
+
+
+def test_this_road_is_the_road_the_sentence_before_names() -> None:
+    spec = answer_spec("Which road is open to lorries leaving the city?")
+    at = ROADS.index("This road")
+    sentence = ROADS[at : ROADS.index(" That")]
+    name, start, end = antecedent(ROADS, 0, at, sentence, spec) or ("", 0, 0)
+    assert name == "The Vellmark Road"
+    assert ROADS[start:end] == "The Vellmark Road carries food to Brask."
+    # "That bridge" is not the road asked about, and the sentence before must name a road.
+    bridge = ROADS.index("That")
+    assert antecedent(ROADS, 0, bridge, "That bridge is closed.", spec) is None
+    assert antecedent(ROADS, at, bridge, "That road is closed.", spec) is None

@@ -79,3 +79,21 @@ def test_a_follow_up_whose_words_no_passage_holds_is_not_marked_down() -> None:
     (scored,) = score_passages(query, [passage], lambda t: 1.0, text.get, weights)
     expected = 0.4 * 0.6 + 0.4 * (3 * 0.35) / (1 + 3 * 0.35) + 0.2 * (3 * 0.35) / (1 + 3 * 0.35)
     assert scored.score == pytest.approx(expected)
+
+
+def test_a_passage_that_never_names_the_thing_asked_about_is_marked_down() -> None:
+    """ "Which airport did the aid flights land at?" is not answered by a passage about the
+    aid flights that names no airport; it is marked down by the focus factor, not dropped."""
+    text = {"f.txt": "The aid flights to Brask began on Monday, the ministry said."}
+    passage = make_passage(text["f.txt"], "f.txt", text["f.txt"], similarity=0.6)
+    weights = EvidenceWeights(0.4, 0.4, 0.2, unnamed_penalty=1.0, focus_penalty=0.5)
+    asked = build_query("Which airport did the aid flights to Brask land at?")
+    (scored,) = score_passages(asked, [passage], lambda t: 1.0, text.get, weights)
+    no_focus = EvidenceWeights(0.4, 0.4, 0.2, unnamed_penalty=1.0, focus_penalty=1.0)
+    (without,) = score_passages(asked, [passage], lambda t: 1.0, text.get, no_focus)
+    assert asked.spec.focus == "airport"
+    assert scored.score == pytest.approx(0.5 * without.score)
+    named = {"g.txt": "The aid flights to Brask landed at the Vellmark airport on Monday."}
+    other = make_passage(named["g.txt"], "g.txt", named["g.txt"], similarity=0.6)
+    (kept,) = score_passages(asked, [other], lambda t: 1.0, named.get, weights)
+    assert kept.score > scored.score

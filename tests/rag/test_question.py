@@ -121,6 +121,32 @@ def test_what_kind_of_names_the_category_a_passage_must_mention(
 
 
 @pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("Who is the commander of the Vellmark garrison?", "command"),
+        ("What was the outcome of the Brask talks?", "outcom"),
+        ("What was the name of the delegation head in Brask?", "head"),
+        ("Which airport did the aid flights land at?", "airport"),
+        ("Which hospital in Brask received the supplies?", "hospit"),
+        ("Which deputy minister said the reaction was calm?", "minist"),  # "said" ends it
+        ("How did the ministry describe the atmosphere of the talks?", "atmospher"),
+        ("How did the ministry describe Ada Pell?", ""),
+        # The question's type words, names, verbs and general nouns are not looked for.
+        ("Which city hosted the talks?", ""),
+        ("What is the Vellmark Road used for?", ""),
+        ("What did the sides discuss?", ""),
+        ("What happened in Brask?", ""),
+        ("What two things did they hope for?", ""),
+        ("What type of aircraft delivered the aid?", ""),  # kind_of says that already
+        # A list of names seldom says what class its members are ("Brask and Vellmark").
+        ("Which two capitals launched the operation?", ""),
+    ],
+)
+def test_focus_is_the_noun_the_question_asks_about(question: str, focus: str) -> None:
+    assert answer_spec(question).focus == focus
+
+
+@pytest.mark.parametrize(
     ("question", "kind"),
     [
         ("Who is Ada Pell?", AnswerType.OTHER),  # what do the documents say about her
