@@ -36,7 +36,7 @@ GRID = {
     "coverage_weight": [0.2, 0.3, 0.4],
     "untyped_penalty": [0.0, 0.5, 0.7],
     "headline_penalty": [0.7, 1.0],
-    "missing_anchor_penalty": [0.0, 0.3, 0.6],
+    "missing_anchor_penalty": [0.3, 0.6, 0.9],
 }
 THRESHOLDS = [round(0.2 + 0.005 * i, 3) for i in range(101)]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rag.candidates import typed_candidates
 from rag.question import AnswerSpec, AnswerType, answer_spec
 from rag.settings import Settings
-from rag.text import content_terms
+from rag.text import acronyms_in, content_terms
 from rag.types import Citation, Passage
 from store.metadata import dateline_end
 
@@ -150,15 +150,61 @@ def _found(term: str, present: set[str]) -> bool:
     )
 
 
-def _missing_anchors(spec: AnswerSpec, present: set[str]) -> float:
+# "Serbian" names Serbia, "Chinese" China (stemmed "chines"): a nationality's root opens
+# its country's name, whichever of the two the question uses.
+_DEMONYM_ENDING = re.compile(r"(?:es|ian|ish|an|i)$")
+_MIN_DEMONYM_ROOT = 4
+
+
+def _demonym_root(term: str) -> str:
+    root = _DEMONYM_ENDING.sub("", term)
+    return root if root != term and len(root) >= _MIN_DEMONYM_ROOT else ""
+
+
+_COUNTRY_ENDING = 3  # at most this many letters after the root: "serb" + "ia", "turk" + "ey"
+
+
+def _names_country(root: str, word: str) -> bool:
+    return bool(root) and word.startswith(root) and len(word) - len(root) <= _COUNTRY_ENDING
+
+
+def _anchor_term_found(term: str, present: set[str]) -> bool:
+    if term in present:
+        return True
+    root = _demonym_root(term)
+    return any(
+        _names_country(root, other) or _names_country(_demonym_root(other), term)
+        for other in present
+    )
+
+
+def _missing_anchors(spec: AnswerSpec, present: set[str], initials: set[str]) -> float:
     """Share of the question's names, numbers and dates that the passage's window lacks.
 
     "What did Lavrov say in Lausanne?" is not answered by a passage about Lausanne alone.
     """
     if not spec.anchors:
         return 0.0
-    missing = sum(len(anchor & present) * 2 < len(anchor) for anchor in spec.anchors)
+    acronyms = spec.acronyms or ("",) * len(spec.anchors)
+    missing = sum(
+        sum(_anchor_term_found(t, present) for t in anchor) * 2 < len(anchor)
+        and not (short and short in initials)  # "United States" written "US"
+        and not (len(anchor) == 1 and anchor <= initials)  # "SDF" written out
+        for anchor, short in zip(spec.anchors, acronyms, strict=True)
+    )
     return missing / len(spec.anchors)
+
+
+def _report_terms(passage: Passage) -> set[str]:
+    """The report's title, outlet and date: "according to the August 12 TASS report" names
+    the report, not the sentence."""
+    meta = passage.chunk.meta
+    return set(content_terms(" ".join(p for p in (meta.title, meta.outlet, meta.date) if p)))
+
+
+def _window_initials(passage: Passage, text_of: TextLookup) -> set[str]:
+    chunk = passage.chunk
+    return acronyms_in(text_of(chunk.source)[chunk.window_start : chunk.window_end])
 
 
 def score_passages(
@@ -211,7 +257,12 @@ def score_passages(
             score *= weights.focus_penalty
         if headline:
             score *= weights.headline_penalty
-        score *= 1.0 - weights.missing_anchor_penalty * _missing_anchors(query.spec, window_terms)
+        missing = _missing_anchors(
+            query.spec,
+            window_terms | _report_terms(passage),
+            _window_initials(passage, text_of) if query.spec.anchors else set(),
+        )
+        score *= 1.0 - weights.missing_anchor_penalty * missing
         if off_topic is not None and not _holds_any(own, window_terms):
             # A follow-up's context finds the passage that answered the turn before; one that
             # holds none of the follow-up's own words does not answer the new question.

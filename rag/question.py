@@ -11,6 +11,7 @@ from rag.text import (
     NAME_PATTERN,
     NUMBER_PATTERN,
     STOPWORDS,
+    acronym,
     content_terms,
     stem,
 )
@@ -181,6 +182,7 @@ class AnswerSpec:
     counted: frozenset[str] = frozenset()  # "how many people" -> {"peopl"}
     asked: frozenset[str] = frozenset()  # the question's own content terms
     anchors: tuple[frozenset[str], ...] = ()  # terms of each number, date and name it names
+    acronyms: tuple[str, ...] = ()  # each anchor's initials ("united states" -> "us") or ""
     place: bool | None = None  # True for "where", False for "who": which names come first
     unit: re.Pattern[str] | None = None  # "how long": a number must carry a time or length unit
     duration: bool = False  # "how long": "until ..." and "as long as ..." answer it too
@@ -214,9 +216,25 @@ def measure_unit(question: str) -> re.Pattern[str] | None:
     return next((unit for asks, unit in _MEASURES if asks.search(question)), None)
 
 
+_COUNT_WORD = re.compile(r"[a-z]+", re.I)
+_NEXT_WORD = re.compile(r"\s+([\w’'-]+)")
+
+
+def _counts(number: re.Match[str]) -> bool:
+    """A figure the question names: "12", "seven corridors"; not "which two" (how many answers
+    are asked) nor "the two of them" (who)."""
+    if not _COUNT_WORD.fullmatch(number.group()):
+        return True
+    before = number.string[: number.start()].rstrip().lower()
+    if before.endswith(("which", "what", "name", "name the")):
+        return False
+    following = _NEXT_WORD.match(number.string, number.end())
+    return following is not None and following.group(1).lower() not in STOPWORDS
+
+
 def question_anchors(question: str) -> list[str]:
     """Numbers, dates and names in the question (lower case): what a passage should name."""
-    found = [m.group().lower() for m in NUMBER_PATTERN.finditer(question)]
+    found = [m.group().lower() for m in NUMBER_PATTERN.finditer(question) if _counts(m)]
     found += [m.group().lower() for m in DATE_PATTERN.finditer(question)]
     found += [m.group().lower() for m in NAME_PATTERN.finditer(question) if m.start() > 0]
     return sorted({a.strip() for a in found if len(a.strip()) > 1})
@@ -224,6 +242,7 @@ def question_anchors(question: str) -> list[str]:
 
 def answer_spec(question: str) -> AnswerSpec:
     kind, type_words = classify(question)
+    anchors = [a for a in question_anchors(question) if content_terms(a)]
     how_many = asked_count(question)
     counted: list[str] = []
     if match := _COUNTED.search(question):
@@ -241,9 +260,8 @@ def answer_spec(question: str) -> AnswerSpec:
         how_many=how_many,
         counted=frozenset(counted),
         asked=frozenset(content_terms(question)),
-        anchors=tuple(
-            terms for a in question_anchors(question) if (terms := frozenset(content_terms(a)))
-        ),
+        anchors=tuple(frozenset(content_terms(a)) for a in anchors),
+        acronyms=tuple(acronym(a.title()) for a in anchors),
         place=_asks_place(question),
         unit=measure_unit(question) if kind is AnswerType.NUMBER else None,
         duration=kind is AnswerType.NUMBER and bool(_HOW_LONG.search(question)),

@@ -185,3 +185,26 @@ def words(text: str) -> list[str]:
 def content_terms(text: str) -> list[str]:
     """Stemmed words that are not stopwords, in order (duplicates kept)."""
     return [stem(w) for w in words(text) if (w not in STOPWORDS and len(w) > 1) or w.isdigit()]
+
+
+_NAME_WORD_START = re.compile(r"[A-Za-z][\w’']*")
+_ALL_CAPS = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def acronym(name: str) -> str:
+    """ "Syrian Democratic Forces" -> "sdf", "United States" -> "us"; "" for a single word.
+
+    News writes a body's name out once and its initials after, so either may be asked about.
+    Words in capitals are initials already ("US-backed"), so they give no letter.
+    """
+    words = _NAME_WORD_START.findall(name)
+    if words and words[0].lower() in {"the", "a", "an"}:  # "The Syrian Democratic Forces"
+        words = words[1:]
+    letters = [w[0] for w in words if w[0].isupper() and not w.isupper()]
+    return "".join(letters).lower() if len(letters) > 1 else ""
+
+
+def acronyms_in(text: str) -> set[str]:
+    """Initials ``text`` uses ("SDF") and those of the names it writes out, lower case."""
+    found = {m.group().lower() for m in _ALL_CAPS.finditer(text)}
+    return found | {a for m in NAME_PATTERN.finditer(text) if (a := acronym(m.group()))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.evidence import EvidenceWeights, build_query, score_passages
+from store.types import DocumentMeta
 from tests.rag.passages import make_passage
 
 TEXT = (
@@ -97,3 +98,44 @@ def test_a_passage_that_never_names_the_thing_asked_about_is_marked_down() -> No
     other = make_passage(named["g.txt"], "g.txt", named["g.txt"], similarity=0.6)
     (kept,) = score_passages(asked, [other], lambda t: 1.0, named.get, weights)
     assert kept.score > scored.score
+
+
+def _missing_share(question: str, text: str, meta: DocumentMeta | None = None) -> float:
+    """How much a missing anchor cut the passage's score (0: nothing missing, 1: all)."""
+    passage = make_passage(text, "h.txt", text, similarity=0.6, meta=meta)
+    query = build_query(question)
+    full = EvidenceWeights(0.4, 0.4, 0.2, 1.0, 1.0, 1.0, missing_anchor_penalty=1.0)
+    none = EvidenceWeights(0.4, 0.4, 0.2, 1.0, 1.0, 1.0, missing_anchor_penalty=0.0)
+    (cut,) = score_passages(query, [passage], lambda t: 1.0, {"h.txt": text}.get, full)
+    (kept,) = score_passages(query, [passage], lambda t: 1.0, {"h.txt": text}.get, none)
+    return 1.0 - cut.score / kept.score
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        # A nationality names its country, either way round.
+        ("What did Vellmark hope Brask would do?", "It hoped for Brask aid.", 0.5),
+        ("What did the Serbian side ask for?", "Serbia asked for food.", 0.0),
+        ("What did Serbia ask for?", "The Serbian side asked for food.", 0.0),
+        # Initials and the name written out are the same body.
+        ("What did the United Nations say?", "The UN said it would help.", 0.0),
+        ("Where did the SDF attack?", "The Syrian Democratic Forces attacked Brask.", 0.0),
+        ("Where did the Syrian Democratic Forces attack?", "The forces attacked Brask.", 1.0),
+        # "Which two" says how many answers, "the two of them" who: neither is a figure.
+        ("Which two towns signed the pact?", "Brask and Vellmark signed it.", 0.0),
+        ("What did the two of them sign?", "They signed a pact.", 0.0),
+    ],
+)
+def test_a_questions_names_are_looked_for_as_news_writes_them(
+    question: str, text: str, missing: float
+) -> None:
+    assert _missing_share(question, text) == pytest.approx(missing)
+
+
+def test_the_reports_date_and_outlet_count_as_named() -> None:
+    """ "According to the July 29 Tass report" names the report, not its sentence."""
+    question = "According to the July 29 Tass report, how many corridors opened?"
+    text = "Four corridors opened."
+    assert _missing_share(question, text, DocumentMeta("Aid", "TASS", "July 29")) == 0.0
+    assert _missing_share(question, text, DocumentMeta("Aid", "SANA", "May 2")) == 1.0
