@@ -67,7 +67,10 @@ _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
 # Phrases that try to replace the assistant's task instead of asking about the documents.
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(documents?|instructions?|rules|"
-    r"context|sources?|above|previous|prompt)\b|\byou are now\b|\bpretend (to be|you)\b|"
+    r"context|sources?|above|previous|prompt)\b|"
+    # Told, not asked: "Disregard the news reports and ..." (but "Did they ignore reports?").
+    r"(?:^|[.;:!]\s*)(?:please\s+)?(?:ignore|disregard|forget|override|bypass)\b.{0,40}"
+    r"\b(?:reports?|articles?|texts?|news|files?)\b|\byou are now\b|\bpretend (to be|you)\b|"
     r"\bsystem prompt\b|\bact as\b|\bjailbreak\b|\bfrom now on\b",
     re.IGNORECASE,
 )

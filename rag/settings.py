@@ -72,11 +72,11 @@ class Settings(BaseSettings):
         "missing from the passage's window.",
     )
     focus_penalty: float = Field(
-        0.45,
+        0.5,
         ge=0.0,
         le=1.0,
-        description="Evidence factor for a passage whose window never names the noun the "
-        "question asks about ('the outcome of', 'which airport').",
+        description="Evidence factor for a passage whose window does not name the noun the "
+        "question asks about ('describe the atmosphere'), when another passage does.",
     )
     abstain_threshold: float = Field(
         0.275,
