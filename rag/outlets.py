@@ -7,9 +7,12 @@ report whose passage says what the question asks about, and that passage is quot
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rag.evidence import Evidence, Query, TextLookup, cite
 from rag.types import Answer, Citation, Passage, Sentence
-from store.metadata import dateline_span
+from store.clean import clean_text
+from store.metadata import find_dateline
 
 
 def answer_by_outlet(
@@ -30,11 +33,12 @@ def answer_by_outlet(
         meta = item.passage.chunk.meta
         if item.score < floor or len(chosen) >= wanted:
             break
-        span = dateline_span(text_of(item.source))
-        if not meta.outlet or meta.outlet in outlets or span is None:
+        # The cleaned text, as at ingest: the dateline found is the one the outlet came from.
+        dateline = find_dateline(clean_text(text_of(item.source), Path(item.source).suffix))
+        if not meta.outlet or meta.outlet in outlets or dateline is None:
             continue
         outlets.add(meta.outlet)
-        chosen.append((item, span))
+        chosen.append((item, (dateline.start, dateline.end)))
     if not chosen:
         return None
     return _compose(query, chosen, [e.passage for e in scored], text_of)
@@ -54,6 +58,11 @@ def _compose(
         citations.append(cite(n, item, text_of))
     names = [f"{item.passage.chunk.meta.outlet} [{n}]" for n, (item, _) in enumerate(chosen, 1)]
     claim = names[0] if count == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    asked = query.spec.how_many
+    if asked > count:  # "Which two agencies ...?" with one report found: say so
+        claim = (
+            f"The documents name only {_spelled(count)} of the {_spelled(asked)} asked for: {claim}"
+        )
     quotes = [f'"{item.text}" [{n}]' for n, (item, _) in enumerate(chosen, start=count + 1)]
     answer = Answer(
         query.message,
@@ -71,3 +80,10 @@ def _compose(
         ),
     ]
     return answer
+
+
+_SMALL = ("no", "one", "two", "three", "four", "five")
+
+
+def _spelled(number: int) -> str:
+    return _SMALL[number] if number < len(_SMALL) else str(number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from store.types import DocumentMeta
 
@@ -40,12 +41,41 @@ def extract_meta(clean: str, fallback_title: str) -> DocumentMeta:
         ),
         fallback_title,
     )
-    outlet, date = None, None
-    for line in lines[:_DATELINE_SEARCH_LINES]:
-        outlet, date = parse_dateline(line)
-        if outlet or date:
-            break
+    found = find_dateline(clean)
+    outlet, date = (found.outlet, found.date) if found else (None, None)
     return DocumentMeta(title=title[:300], outlet=outlet, date=date)
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A report's dateline: who published it, when, and where it stands in the text."""
+
+    outlet: str | None
+    date: str | None
+    start: int
+    end: int
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """The first dateline among the first non-empty lines of ``text`` (a report's cleaned
+    text: the same length as the file, so ``start`` and ``end`` index the file too).
+
+    The one search both the stored outlet and the dateline citation come from, so a cited
+    dateline always names the outlet the metadata gives.
+    """
+    offset = 0
+    seen = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            if seen == _DATELINE_SEARCH_LINES:
+                break
+            seen += 1
+            if match := _dateline_at_start(line):
+                outlet, date = parse_dateline(line)
+                start = offset + len(line) - len(line.lstrip())
+                return Dateline(outlet, date, start, offset + len(match.group().rstrip(" -–—")))
+        offset += len(line)
+    return None
 
 
 def _dateline_at_start(text: str) -> re.Match[str] | None:
@@ -75,19 +105,3 @@ def parse_dateline(line: str) -> tuple[str | None, str | None]:
     if match := _AGENCY_DATELINE.match(line):
         return match.group(2), None
     return None, None
-
-
-def dateline_span(text: str) -> tuple[int, int] | None:
-    """Where the dateline that names the outlet stands in ``text`` ("MOSCOW, July 29 /TASS/").
-
-    Offsets index the raw file text, so the dateline can be cited like any passage.
-    """
-    offset = 0
-    for number, line in enumerate(text.splitlines(keepends=True)):
-        if number >= _DATELINE_SEARCH_LINES * 4:
-            break
-        if match := _dateline_at_start(line):
-            start = offset + len(line) - len(line.lstrip())
-            return start, offset + len(match.group().rstrip(" -–—"))
-        offset += len(line)
-    return None

@@ -236,3 +236,14 @@ def test_which_agencies_reported_it_names_each_outlet_cited_at_its_dateline() ->
     for citation in answer.citations:
         assert citation.quote == NEWS[citation.source][citation.start : citation.end]
     assert "Ada Pell said the bridge would open on Monday." in answer.text  # the report's words
+
+
+def test_an_outlet_answer_says_when_it_names_fewer_than_asked() -> None:
+    """ "Which two agencies ...?" with one report over the threshold: one named, and said so."""
+    answer = answerer(abstain_threshold=0.2).answer(
+        build_query("Which two news agencies reported Ada Pell's remarks on the bridge?"),
+        [news("t.txt", 0.8), news("v.txt", 0.7)],
+        NEWS.get,
+    )
+    assert answer.text.startswith("The documents name only one of the two asked for: VNA [1]. ")
+    assert answer.sentences[0].text == "The documents name only one of the two asked for: VNA [1]"

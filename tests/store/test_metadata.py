@@ -8,7 +8,7 @@ import pytest
 
 from store.ingest import load_document
 from store.loader import FoundFile
-from store.metadata import dateline_span, extract_meta, parse_dateline
+from store.metadata import extract_meta, find_dateline, parse_dateline
 from store.types import DocumentMeta
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -124,8 +124,17 @@ def test_loaded_documents_carry_their_metadata(
         ("A report with no dateline at all.\nSecond line.", None),
     ],
 )
-def test_dateline_span_points_at_the_dateline_in_the_raw_text(
-    text: str, dateline: str | None
-) -> None:
-    span = dateline_span(text)
-    assert (text[span[0] : span[1]] if span else None) == dateline
+def test_find_dateline_points_at_the_dateline_in_the_text(text: str, dateline: str | None) -> None:
+    found = find_dateline(text)
+    assert (text[found.start : found.end] if found else None) == dateline
+
+
+def test_the_cited_dateline_and_the_stored_outlet_come_from_one_search() -> None:
+    """Two datelines, the second far down: the outlet stored is the one whose dateline is
+    cited, and neither is looked for past the first lines."""
+    text = "Head line of it\n\nBrask, VNA- The mayor spoke.\nMOSCOW, July 29 /TASS/. Later."
+    found = find_dateline(text)
+    assert found is not None and found.outlet == extract_meta(text, "r.txt").outlet == "VNA"
+    late = "\n".join(f"Line number {n} of the text." for n in range(12)) + "\nLONDON (AP) - x"
+    assert find_dateline(late) is None
+    assert extract_meta(late, "r.txt").outlet is None
