@@ -8,7 +8,7 @@ script and style (Gradio takes those at launch). All logic lives in ``ui.chat`` 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import gradio as gr
@@ -217,12 +217,16 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
 
         for picker in (files, folder):
             picker.upload(add, picker, [status, table, choice, picker], api_visibility="private")
-        remove.click(
-            lambda source: refreshed(remove_document(assistant, ledger, source)),
-            choice,
-            [status, table, choice],
-            api_visibility="private",
-        )
+
+        def removed(source: str | None) -> tuple[str, str, Any, Any]:
+            message = remove_document(assistant, ledger, source)
+            if source and source not in {d.source for d in assistant.documents()}:
+                # The viewer may show the removed file: it is not the library's any more.
+                shown = viewer_message(f"{PurePath(source).name} was removed from the library.")
+                return (*refreshed(message), shown)
+            return (*refreshed(message), gr.update())
+
+        remove.click(removed, choice, [status, table, choice, viewer], api_visibility="private")
         app.load(lambda: refreshed("")[1:], None, [table, choice], api_visibility="private")
 
         def ask(question: str) -> dict[str, Any]:

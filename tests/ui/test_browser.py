@@ -220,6 +220,10 @@ def test_upload_a_file_ask_about_it_then_remove_it(page: Any, site: Site) -> Non
     )
     assert page.locator("#citeqa-documents .citeqa-doc-row", has_text="vellmark").count() == 0
     open_tab(page, "Chat")
+    # The viewer showed the removed file; it no longer does.
+    viewer = page.locator("#citeqa-viewer")
+    assert "vellmark_almanac.txt was removed" in viewer.inner_text()
+    assert "Zorblax" not in viewer.inner_text()
     gone = ask(page, "When was the Zorblax bridge at Vellmark opened?")
     assert "1887" not in gone.inner_text()
 
