@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -158,6 +160,7 @@ _DEMONYM_ENDING = re.compile(r"(?:es|ian|ish|an|i)$")
 _MIN_DEMONYM_ROOT = 4
 
 
+@lru_cache(maxsize=8192)
 def _demonym_root(term: str) -> str:
     root = _DEMONYM_ENDING.sub("", term)
     return root if root != term and len(root) >= _MIN_DEMONYM_ROOT else ""
@@ -170,7 +173,7 @@ def _names_country(root: str, word: str) -> bool:
     return bool(root) and word.startswith(root) and len(word) - len(root) <= _COUNTRY_ENDING
 
 
-def _anchor_term_found(term: str, present: set[str]) -> bool:
+def _anchor_term_found(term: str, present: AbstractSet[str]) -> bool:
     if term in present:
         return True
     if "-" in term:  # "the Gerasimov-Dikovic dialogue": both names, each written apart
@@ -186,7 +189,7 @@ def _anchor_term_found(term: str, present: set[str]) -> bool:
 _MIN_FUZZY = 5  # shorter names differ by one letter too often ("Iran", "Iraq")
 
 
-def _spelled_alike(term: str, present: set[str]) -> bool:
+def _spelled_alike(term: str, present: AbstractSet[str]) -> bool:
     """A name spelled one edit away: "Sergey" for "Sergei", "Shogiu" for "Shoigu".
 
     Transliterated names vary between outlets, and reports carry typos; one insertion,
@@ -206,8 +209,8 @@ def _spelled_alike(term: str, present: set[str]) -> bool:
 class _Scope:
     """Where a question's names are looked for: stemmed terms and initials ("sdf")."""
 
-    terms: set[str]
-    initials: set[str]
+    terms: AbstractSet[str]
+    initials: AbstractSet[str]
 
     def holds(self, anchor: frozenset[str], short: str) -> bool:
         return (
@@ -258,22 +261,23 @@ def _report_terms(passage: Passage, spec: AnswerSpec) -> set[str]:
     return terms
 
 
+@lru_cache(maxsize=256)
+def _text_scope(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Terms and initials of a whole report, computed once per text (not per question)."""
+    return frozenset(content_terms(text)), frozenset(acronyms_in(text))
+
+
 def _scopes(
-    passage: Passage,
-    window_terms: set[str],
-    spec: AnswerSpec,
-    text_of: TextLookup,
-    reports: dict[str, _Scope],
+    passage: Passage, window_terms: set[str], spec: AnswerSpec, text_of: TextLookup
 ) -> tuple[_Scope, _Scope]:
-    """The passage's window and its whole report (cached in ``reports`` by source), each
-    with the report's title, outlet and date."""
+    """The passage's window and its whole report, each with the report's title, outlet and
+    date."""
     chunk = passage.chunk
     text = text_of(chunk.source)
     about = _report_terms(passage, spec)
     window = _Scope(window_terms | about, acronyms_in(text[chunk.window_start : chunk.window_end]))
-    if chunk.source not in reports:
-        reports[chunk.source] = _Scope(set(content_terms(text)) | about, acronyms_in(text))
-    return window, reports[chunk.source]
+    terms, initials = _text_scope(text)
+    return window, _Scope(terms | about, initials)
 
 
 def score_passages(
@@ -304,7 +308,6 @@ def score_passages(
     focus = "" if query.spec.outlets else query.spec.focus  # the outlet is in the dateline
     sentences = {p.chunk.chunk_id: set(content_terms(p.chunk.text)) for p in passages}
     focus_held = bool(focus) and any(_found(focus, terms) for terms in sentences.values())
-    reports: dict[str, _Scope] = {}
     scored = []
     for passage in passages:
         chunk = passage.chunk
@@ -334,7 +337,7 @@ def score_passages(
         if headline:
             score *= weights.headline_penalty
         if query.spec.anchors:
-            window, report = _scopes(passage, window_terms, query.spec, text_of, reports)
+            window, report = _scopes(passage, window_terms, query.spec, text_of)
             missing = _missing_anchors(query.spec, window, report)
             score *= 1.0 - weights.missing_anchor_penalty * missing
         if off_topic is not None and not _holds_any(own, window_terms):

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         0.7, ge=0.0, le=1.0, description="Evidence factor for a headline (no full sentence)."
     )
     missing_anchor_penalty: float = Field(
-        0.9,
+        0.3,
         ge=0.0,
         le=1.0,
         description="Evidence cut per share of the question's names, numbers and dates "

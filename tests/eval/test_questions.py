@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.check import check_questions
 from eval.questions import default_questions_path, load_questions
 from rag import EvalError
 
@@ -52,6 +53,20 @@ def test_the_tuning_questions_are_apart_from_the_question_set() -> None:
     assert sum(q.answerable for q in dev) >= 20 and sum(not q.answerable for q in dev) >= 20
     assert not {q.id for q in dev} & {q.id for q in bundled}
     assert not {q.question.lower() for q in dev} & {q.question.lower() for q in bundled}
+
+
+def test_the_blind_check_questions_are_valid_and_apart_from_the_others() -> None:
+    """eval/blind_questions.jsonl: every fact in its sources, no id or question shared."""
+    path = default_questions_path().with_name("blind_questions.jsonl")
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    count, problems = check_questions(path, corpus)
+    assert count >= 90 and problems == []
+    blind = load_questions(path)
+    others = load_questions(default_questions_path()) + load_questions(
+        default_questions_path().with_name("dev_questions.jsonl")
+    )
+    assert not {q.id for q in blind} & {q.id for q in others}
+    assert not {q.question.lower() for q in blind} & {q.question.lower() for q in others}
 
 
 def test_conversation_turns_are_in_order() -> None:
