@@ -16,6 +16,7 @@ from rag.text import (
     NUMBER_PATTERN,
     STOPWORDS,
     content_terms,
+    is_past_form,
     stem,
 )
 
@@ -36,9 +37,16 @@ def _name_span(sentence: str, match: re.Match[str]) -> tuple[int, str]:
     start, end = match.span()
     if lead := _LEADING_PREPOSITION.match(sentence, start, end):
         start = lead.end()
+    if _OPENING_ADVERB.fullmatch(sentence, start, end) and sentence[end : end + 1] == ",":
+        return start, ""  # "Previously, it was reported ...": no name
     name = sentence[start:end]
     following = _NEXT_NOUN.match(sentence, end)
-    if _DEMONYM.match(name) and following and following.group(1) not in STOPWORDS:
+    if (
+        _DEMONYM.match(name)
+        and following
+        and following.group(1) not in STOPWORDS
+        and not is_past_form(following.group(1))  # "Iran met": a country, then its verb
+    ):
         return start, sentence[start : following.end()]
     return start, name
 
@@ -61,6 +69,11 @@ _CLOCK = re.compile(r"\d(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)|\d:\d\d", re.I)
 
 
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+# A sentence adverb before a comma is capitalised only because it opens the sentence.
+_OPENING_ADVERB = re.compile(
+    r"[A-Z][a-z]{3,}(?:ally|ously|ively|edly|ently|antly|ately|arly)|However|Earlier|Meanwhile|Later|Moreover|Furthermore|Still|Instead|"
+    r"Therefore|Thus|Nevertheless|Besides|Then|Now|Today|Yesterday|Also|Again|Yet|Overall"
+)
 # A capitalised preposition opening a sentence is not part of the name after it.
 _LEADING_PREPOSITION = re.compile(
     r"(?:On|In|At|For|By|From|With|To|After|Before|During|Since|Until|Under|Over)\s+(?:the\s+)?"
@@ -104,7 +117,8 @@ _LOCATIVE = re.compile(
 
 
 def _by_role(sentence: str, spans: list[tuple[int, str]], place: bool | None) -> list[str]:
-    """Names in sentence order, those in a place phrase first for "where", last for "who".
+    """Names in sentence order: for "where" only those in a place phrase ("at Vellmark"),
+    for "who" those last.
 
     Sentence order decides between candidates otherwise, so without this "Who opened the
     bridge at Vellmark ... by Ada Pell?" would answer with the place.
@@ -115,7 +129,9 @@ def _by_role(sentence: str, spans: list[tuple[int, str]], place: bool | None) ->
     def in_place_phrase(start: int) -> bool:
         return bool(_LOCATIVE.search(sentence[max(0, start - 20) : start]))
 
-    return [span for _, span in sorted(spans, key=lambda s: in_place_phrase(s[0]) != place)]
+    if place:  # "Where ...?" is not answered by the ministry that did it
+        return [span for start, span in spans if in_place_phrase(start)]
+    return [span for _, span in sorted(spans, key=lambda s: in_place_phrase(s[0]))]
 
 
 def counted_thing(sentence: str, number: str) -> set[str]:

@@ -13,6 +13,7 @@ from rag.text import (
     STOPWORDS,
     acronym,
     content_terms,
+    is_past_form,
     stem,
 )
 
@@ -30,6 +31,10 @@ _QUANTITY = (
     r"weight|area|salary|turnout|rate|percentage|share|figure|count|tonnage|capacity)"
 )
 
+# Where a question word asks rather than relates: at the start of a sentence or clause, or
+# after a preposition ("to whom").
+_ASKING = r"(?:^\s*|[.?!,;:]\s+|\b(?:to|from|with|by|for|of|and|but|or|than|since|until|till)\s+)"
+
 _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     (
         re.compile(
@@ -44,7 +49,7 @@ _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     ),
     (
         re.compile(
-            r"\bwhen\b|\b(what|which) (date|day of the week|day|month|year|time|hours?)\b|"
+            rf"{_ASKING}when\b|\b(what|which) (date|day of the week|day|month|year|time|hours?)\b|"
             r"\bon what day( of the week)?\b|\bwhat time\b|\bhow (early|late)\b",
             re.I,
         ),
@@ -52,7 +57,8 @@ _TYPE_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     ),
     (
         re.compile(
-            r"^\s*(who|whom|whose)\b|\bwho\b|\bwhere\b|"
+            # "Who", "..., who else" and "to whom" ask; "the militants who left" does not.
+            rf"{_ASKING}(?:who|whom|whose|where)\b|"
             r"\b(which|what) (city|country|countries|town|place|organi[sz]ations?|agency|"
             r"group|outlet|minister|official|road|park|person|president|envoy)\b|"
             r"\b(which|what)( \w+)?( \w+)? (powers|countries|nations|states|cities|"
@@ -146,8 +152,18 @@ _PLURAL_OUTLETS = re.compile(
 )
 
 
+# "Which media outlets did Antonov accuse ...?": the outlets are what someone else acted on.
+_OUTLETS_AS_OBJECT = re.compile(
+    rf"{_OUTLET_NOUN}\s+(?:did|does|do|had|has|have|will|would)\s+(?:the\s+)?(?-i:[A-Z])", re.I
+)
+
+
 def asks_for_outlet(question: str) -> bool:
-    return bool(_ASKS_OUTLET.search(question) and _ABOUT_PUBLISHING.search(question))
+    return bool(
+        _ASKS_OUTLET.search(question)
+        and _ABOUT_PUBLISHING.search(question)
+        and not _OUTLETS_AS_OBJECT.search(question)
+    )
 
 
 def outlets_wanted(question: str, how_many: int) -> int:
@@ -169,7 +185,9 @@ def asks_weekday(question: str) -> bool:
     return bool(_WEEKDAY_QUESTION.search(question))
 
 
-_PLURALS = frozenset({"people", "children", "men", "women", "personnel", "staff", "police"})
+_PLURALS = frozenset({"people", "children", "personnel", "staff", "police", "cattle"})
+# "servicemen", "gunmen", "aircraft": plurals without an "s".
+_PLURAL_ENDINGS = ("s", "men", "craft")
 _COUNTED = re.compile(r"\b(?:how many|how much|number of)\s+([\w’'-]+(?:\s+[\w’'-]+)?)", re.I)
 
 
@@ -253,7 +271,7 @@ def answer_spec(question: str) -> AnswerSpec:
             if word.lower() in STOPWORDS:
                 break
             # Only plural nouns name what is counted; "how many fled" counts nothing named.
-            if word.lower().endswith("s") or word.lower() in _PLURALS:
+            if word.lower().endswith(_PLURAL_ENDINGS) or word.lower() in _PLURALS:
                 counted.append(stem(word))
     return AnswerSpec(
         kind=kind,
@@ -303,8 +321,8 @@ def _type_noun(type_words: str) -> str:
     return stem(match.group(1)) if match else ""
 
 
-_WHERE = re.compile(r"\bwhere\b", re.I)
-_WHO = re.compile(r"\b(who|whom|whose)\b", re.I)
+_WHERE = re.compile(rf"{_ASKING}where\b", re.I)
+_WHO = re.compile(rf"{_ASKING}(who|whom|whose)\b", re.I)
 
 
 def _asks_place(question: str) -> bool | None:
@@ -320,8 +338,6 @@ _FOCUS_DEFINITE = re.compile(
     r"(?:names?\s+of\s+(?:the\s+)?)?(?P<phrase>[^?]*)",
     re.I,
 )
-# "Which airport did ...", "Which hospital in Aleppo received ...".
-_FOCUS_WHICH = re.compile(r"^\s*(?:which|what)\s+(?P<phrase>[^?]*)", re.I)
 # "How did the ministry describe the atmosphere of the talks?": what is described.
 _FOCUS_DESCRIBED = re.compile(
     r"^\s*how\s+(?:did|does|do|would|will)\b[^?]*?\b(?:describe|characteri[sz]e|assess|"
@@ -378,52 +394,6 @@ _PHRASE_END = frozenset(
         "those",
     ]
 )
-# Past forms without "-ed" that end a "which" phrase ("Which minister said ...").
-_IRREGULAR_PAST = frozenset(
-    [
-        "said",
-        "told",
-        "met",
-        "gave",
-        "took",
-        "made",
-        "came",
-        "went",
-        "sent",
-        "led",
-        "held",
-        "left",
-        "brought",
-        "began",
-        "saw",
-        "won",
-        "kept",
-        "ran",
-        "put",
-        "set",
-        "spoke",
-        "wrote",
-        "chose",
-        "drew",
-        "flew",
-        "fought",
-        "found",
-        "got",
-        "heard",
-        "knew",
-        "lost",
-        "meant",
-        "paid",
-        "sought",
-        "sold",
-        "stood",
-        "struck",
-        "swore",
-        "threw",
-        "thought",
-        "understood",
-    ]
-)
 # Nouns too general to be looked for ("what two things", "which details"): the answer
 # names the things themselves.
 _GENERIC_FOCUS = frozenset(
@@ -464,12 +434,7 @@ def _phrase_head(phrase: str) -> str:
     for token in phrase.split()[:6]:
         word = token.strip(",.;:\"'“”")
         lower = word.lower()
-        if (
-            not word
-            or lower in _PHRASE_END
-            or lower in _IRREGULAR_PAST
-            or lower.endswith(("ed", "ing"))
-        ):
+        if not word or lower in _PHRASE_END or is_past_form(lower) or lower.endswith("ing"):
             break
         head = word
     return head
@@ -479,16 +444,13 @@ def focus_noun(question: str, type_words: str = "") -> str:
     """The stemmed noun the question asks about: "Who is the commander of ..." -> "command",
     "How did they describe the atmosphere of ..." -> "atmospher".
 
-    A passage that never names the commander, the outcome or the airport asked about is
-    unlikely to say who, what or which it was, however many other words it shares: news
-    questions about a real event can ask for what its reports never mention. Names, numbers,
-    the question's type words ("which city") and nouns too general to look for are left out.
+    The sentence that names the atmosphere asked about is likelier to describe it than its
+    neighbour that shares more of the question's other words. Names, numbers, the
+    question's type words and nouns too general to look for are left out.
     """
-    match = (
-        _FOCUS_DEFINITE.match(question)
-        or _FOCUS_WHICH.match(question)
-        or _FOCUS_DESCRIBED.match(question)
-    )
+    # Not the noun of "which airport ...": it names the answer's class, and an answer
+    # seldom repeats it ("Which outlet did they cite?" - "Russia Today quoted ...").
+    match = _FOCUS_DEFINITE.match(question) or _FOCUS_DESCRIBED.match(question)
     head = _phrase_head(match.group("phrase")) if match else ""
     if not head or not head[0].islower() or head.lower() in _GENERIC_FOCUS:
         return ""

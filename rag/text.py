@@ -208,3 +208,58 @@ def acronyms_in(text: str) -> set[str]:
     """Initials ``text`` uses ("SDF") and those of the names it writes out, lower case."""
     found = {m.group().lower() for m in _ALL_CAPS.finditer(text)}
     return found | {a for m in NAME_PATTERN.finditer(text) if (a := acronym(m.group()))}
+
+
+# Past forms without "-ed": they end a noun phrase ("Which minister said ...", "Iran met").
+_IRREGULAR_PAST = frozenset(
+    [
+        "said",
+        "told",
+        "met",
+        "gave",
+        "took",
+        "made",
+        "came",
+        "went",
+        "sent",
+        "led",
+        "held",
+        "left",
+        "brought",
+        "began",
+        "saw",
+        "won",
+        "kept",
+        "ran",
+        "put",
+        "set",
+        "spoke",
+        "wrote",
+        "chose",
+        "drew",
+        "flew",
+        "fled",
+        "fought",
+        "found",
+        "got",
+        "heard",
+        "knew",
+        "lost",
+        "meant",
+        "paid",
+        "sought",
+        "sold",
+        "stood",
+        "struck",
+        "swore",
+        "threw",
+        "thought",
+        "understood",
+    ]
+)
+
+
+def is_past_form(word: str) -> bool:
+    """ "attended", "said": a verb's past form, by its ending or as a known irregular one."""
+    lower = word.lower()
+    return lower.endswith("ed") or lower in _IRREGULAR_PAST

@@ -129,11 +129,10 @@ def test_what_kind_of_names_the_category_a_passage_must_mention(
         ("Who is the commander of the Vellmark garrison?", "command"),
         ("What was the outcome of the Brask talks?", "outcom"),
         ("What was the name of the delegation head in Brask?", "head"),
-        ("Which airport did the aid flights land at?", "airport"),
-        ("Which hospital in Brask received the supplies?", "hospit"),
-        ("Which deputy minister said the reaction was calm?", "minist"),  # "said" ends it
         ("How did the ministry describe the atmosphere of the talks?", "atmospher"),
         ("How did the ministry describe Ada Pell?", ""),
+        # "Which airport": the answer's class, seldom repeated in the answer.
+        ("Which airport did the aid flights land at?", ""),
         # The question's type words, names, verbs and general nouns are not looked for.
         ("Which city hosted the talks?", ""),
         ("What is the Vellmark Road used for?", ""),
@@ -147,6 +146,38 @@ def test_what_kind_of_names_the_category_a_passage_must_mention(
 )
 def test_focus_is_the_noun_the_question_asks_about(question: str, focus: str) -> None:
     assert answer_spec(question).focus == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "place"),
+    [
+        ("Under what deal had the militants who left Brask surrendered?", AnswerType.OTHER, None),
+        ("What did the town where the talks were held agree?", AnswerType.OTHER, None),
+        ("Besides the mayor, who else spoke?", AnswerType.NAME, False),
+        ("To whom did Ada Pell speak?", AnswerType.NAME, False),
+        ("The envoy who came later spoke to the press. Where was he from?", AnswerType.NAME, True),
+        ("Which outlet did VNA cite when reporting the talks?", AnswerType.NAME, None),
+        ("Since when has the road been open?", AnswerType.DATE, None),
+    ],
+)
+def test_a_relative_who_or_where_does_not_ask(
+    question: str, kind: AnswerType, place: bool | None
+) -> None:
+    spec = answer_spec(question)
+    assert (spec.kind, spec.place) == (kind, place)
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many servicemen guard the road?", {"servicemen"}),
+        ("How many aircraft flew over Brask?", {"aircraft"}),
+        ("How many people fled Brask?", {"peopl"}),
+        ("How many fled Brask?", set()),
+    ],
+)
+def test_plurals_without_an_s_are_counted_nouns(question: str, counted: set[str]) -> None:
+    assert answer_spec(question).counted == counted
 
 
 @pytest.mark.parametrize(
@@ -179,6 +210,7 @@ def test_modifiers_of_a_which_noun_stay_content_words() -> None:
         ("Which news agency said the bridge was closed?", 1),
         # Agencies in the news, not the ones that published it.
         ("Which agencies appealed to their colleagues abroad?", 0),
+        ("Which media outlets did Ada Pell accuse of bias?", 0),  # outlets she acted on
         ("Which road is used?", 0),
     ],
 )
