@@ -20,8 +20,32 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _MIN_PART_WORDS = 3
 
 
+# "Name the deputy defense minister and the deputy foreign minister quoted in the reports":
+# two people asked for at once; a clause after the second ("quoted ...") belongs to both
+# unless the first has its own ("the minister who briefed ... and the envoy who spoke ...").
+_COORDINATED = re.compile(
+    r"^\s*(?P<ask>name|identify|who (?:is|was|are|were))\s+the\s+(?P<first>[^?]+?),?\s+"
+    r"and\s+the\s+(?P<second>[^?]+?)\s*[?.]?\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"\s+(?:who|that|which|\w+ed)\b")
+
+
+def _split_coordinated(question: str) -> list[str]:
+    match = _COORDINATED.match(question)
+    if not match:
+        return []
+    first, second = match.group("first"), match.group("second")
+    if not _CLAUSE.search(first) and (clause := _CLAUSE.search(second)):
+        first += second[clause.start() :]
+    ask = match.group("ask")
+    return [f"{ask[0].upper()}{ask[1:]} the {part}?" for part in (first, second)]
+
+
 def split_compound(question: str) -> list[str]:
     """The sub-questions of ``question``, or ``[question]`` when it asks one thing."""
+    if coordinated := _split_coordinated(question):
+        return coordinated
     parts = [p.strip(" ?,") for p in _SPLIT.split(question)]
     if len(parts) < 2 or any(len(p.split()) < _MIN_PART_WORDS for p in parts):
         return [question]

@@ -84,7 +84,9 @@ _INSTRUCTION = re.compile(
 
 _PLURAL_ASK = re.compile(
     r"\b(which|what)( \w+)?( \w+)? (powers|countries|nations|states|cities|organi[sz]ations|"
-    r"agencies|groups|officials|ministers|outlets|people|topics|details|issues)\b|^\s*name the\b",
+    r"agencies|groups|officials|ministers|outlets|people|topics|details|issues)\b|"
+    # "Name the ministers", "name the two"; not "Name the deputy minister who ...".
+    r"^\s*name the\b(?:\s+[\w-]+){0,3}?\s+(?:[\w-]+s|people|two|three|four|five)\b",
     re.I,
 )
 

@@ -173,8 +173,25 @@ def _stemmer() -> object:
     return Stemmer.Stemmer("english")
 
 
+# British spellings folded into American ones, so "defence" finds "Defense": reports quote
+# agencies of both kinds, and readers write either. (No stemmer does this; the list is the
+# handful of regular patterns.)
+_SPELLING = [
+    (re.compile(r"(?<=\w{3})is(ation|ations|e|ed|es|ing)$"), r"iz\1"),  # organise, organisation
+    (re.compile(r"(?<=\w{2}[^aeiou])our(s|ed|ing)?$"), r"or\1"),  # labour (not four, tour)
+    (re.compile(r"^(def|off|lic|pret)ence(s)?$"), r"\1ense\2"),
+    (re.compile(r"(?<=\w{2})tre$"), "ter"),  # centre, metre
+    (re.compile(r"(?<=\w{3})mme$"), "m"),  # programme
+    (re.compile(r"(?<=\w{3})logue$"), "log"),  # catalogue, dialogue
+]
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return str(_stemmer().stemWord(word.lower()))  # type: ignore[attr-defined]
+    lower = word.lower()
+    for pattern, replacement in _SPELLING:
+        lower = pattern.sub(replacement, lower)
+    return str(_stemmer().stemWord(lower))  # type: ignore[attr-defined]
 
 
 def words(text: str) -> list[str]:

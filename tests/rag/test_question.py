@@ -71,6 +71,9 @@ def test_is_instruction_lets_real_questions_through(question: str) -> None:
 def test_plural_and_weekday_questions_are_recognised() -> None:
     assert answer_spec("Which organizations showed interest?").several
     assert not answer_spec("Which organization showed interest?").several
+    assert answer_spec("Name the ministers quoted.").several
+    assert answer_spec("Name the two envoys.").several
+    assert not answer_spec("Name the deputy minister who spoke.").several
     assert answer_spec("On what day of the week did they meet?").weekday
     assert answer_spec("How many surrendered militants fled?").counted == {"milit"}
 

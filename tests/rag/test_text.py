@@ -112,3 +112,23 @@ def test_content_terms_keep_single_digits_but_drop_single_letters() -> None:
 
 def test_content_terms_of_only_function_words_is_empty() -> None:
     assert content_terms("what did they say about it and when?") == []
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("defence", "Defense"),
+        ("organisation", "organization"),
+        ("labour", "labor"),
+        ("neighbours", "neighbors"),
+        ("centre", "center"),
+        ("programme", "program"),
+        ("offences", "offense"),
+    ],
+)
+def test_british_and_american_spellings_stem_alike(british: str, american: str) -> None:
+    assert stem(british) == stem(american)
+
+
+def test_short_our_words_keep_their_spelling() -> None:
+    assert [stem(w) for w in ("four", "tour", "your", "hour")] == ["four", "tour", "your", "hour"]
