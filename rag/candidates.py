@@ -117,8 +117,8 @@ _LOCATIVE = re.compile(
 
 
 def _by_role(sentence: str, spans: list[tuple[int, str]], place: bool | None) -> list[str]:
-    """Names in sentence order: for "where" only those in a place phrase ("at Vellmark"),
-    for "who" those last.
+    """Names in sentence order, those in a place phrase ("at Vellmark") first for "where"
+    (and no name that acts there), last for "who".
 
     Sentence order decides between candidates otherwise, so without this "Who opened the
     bridge at Vellmark ... by Ada Pell?" would answer with the place.
@@ -130,8 +130,17 @@ def _by_role(sentence: str, spans: list[tuple[int, str]], place: bool | None) ->
         return bool(_LOCATIVE.search(sentence[max(0, start - 20) : start]))
 
     if place:  # "Where ...?" is not answered by the ministry that did it
-        return [span for start, span in spans if in_place_phrase(start)]
-    return [span for _, span in sorted(spans, key=lambda s: in_place_phrase(s[0]))]
+        spans = [(start, span) for start, span in spans if not _acts(sentence, start, span)]
+    return [span for _, span in sorted(spans, key=lambda s: in_place_phrase(s[0]) != place)]
+
+
+def _acts(sentence: str, start: int, span: str) -> bool:
+    """The name is the sentence's subject ("The ministry briefed ...") or comes right before
+    a past verb: who did something, not where."""
+    if not sentence[:start].strip(" \"“'‘"):
+        return True
+    following = _NEXT_NOUN.match(sentence, start + len(span))
+    return following is not None and is_past_form(following.group(1))
 
 
 def counted_thing(sentence: str, number: str) -> set[str]:

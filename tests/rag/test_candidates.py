@@ -85,12 +85,15 @@ def test_who_puts_names_in_a_place_phrase_last() -> None:
     ]
 
 
-def test_where_is_answered_only_by_names_in_a_place_phrase() -> None:
+def test_where_puts_names_in_a_place_phrase_first_and_drops_who_acts() -> None:
     spec = answer_spec("Where did Ada Pell build a bridge?")
     assert spec.place is True
     sentence = "Ada Pell met the mayor Ivo Brand in Vellmark on Monday."
-    assert typed_candidates(sentence, spec) == ["Vellmark"]
+    assert typed_candidates(sentence, spec) == ["Vellmark", "Ivo Brand"]
     assert typed_candidates("The Brask Ministry briefed the envoys.", spec) == []
+    assert typed_candidates("Then Ivo Brand spoke to the Vellmark Council.", spec) == [
+        "Vellmark Council"
+    ]
 
 
 def test_other_name_questions_keep_sentence_order() -> None:
