@@ -211,10 +211,16 @@ class _Scope:
 
     terms: AbstractSet[str]
     initials: AbstractSet[str]
+    text: str = ""  # a whole report: its terms are looked up once per report, not per passage
+
+    def _has(self, term: str) -> bool:
+        return _anchor_term_found(term, self.terms) or bool(
+            self.text and _report_has(self.text, term)
+        )
 
     def holds(self, anchor: frozenset[str], short: str) -> bool:
         return (
-            sum(_anchor_term_found(t, self.terms) for t in anchor) * 2 >= len(anchor)
+            sum(self._has(t) for t in anchor) * 2 >= len(anchor)
             or bool(short and short in self.initials)  # "United States" written "US"
             or (len(anchor) == 1 and anchor <= self.initials)  # "SDF" written out
         )
@@ -267,6 +273,11 @@ def _text_scope(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(content_terms(text)), frozenset(acronyms_in(text))
 
 
+@lru_cache(maxsize=4096)
+def _report_has(text: str, term: str) -> bool:
+    return _anchor_term_found(term, _text_scope(text)[0])
+
+
 def _scopes(
     passage: Passage, window_terms: set[str], spec: AnswerSpec, text_of: TextLookup
 ) -> tuple[_Scope, _Scope]:
@@ -276,8 +287,7 @@ def _scopes(
     text = text_of(chunk.source)
     about = _report_terms(passage, spec)
     window = _Scope(window_terms | about, acronyms_in(text[chunk.window_start : chunk.window_end]))
-    terms, initials = _text_scope(text)
-    return window, _Scope(terms | about, initials)
+    return window, _Scope(about, _text_scope(text)[1], text)
 
 
 def score_passages(

@@ -194,9 +194,12 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(lower))  # type: ignore[attr-defined]
 
 
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens (possessives and curly apostrophes dropped)."""
-    return [re.sub(r"['’]s?$", "", w.lower()) for w in _TOKEN.findall(text)]
+    return [_POSSESSIVE_END.sub("", w.lower()) for w in _TOKEN.findall(text)]
 
 
 def content_terms(text: str) -> list[str]:
