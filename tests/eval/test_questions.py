@@ -55,16 +55,20 @@ def test_the_tuning_questions_are_apart_from_the_question_set() -> None:
     assert not {q.question.lower() for q in dev} & {q.question.lower() for q in bundled}
 
 
-def test_the_blind_check_questions_are_valid_and_apart_from_the_others() -> None:
-    """eval/blind_questions.jsonl: every fact in its sources, no id or question shared."""
-    path = default_questions_path().with_name("blind_questions.jsonl")
+@pytest.mark.parametrize("name", ["blind_questions.jsonl", "blind2_questions.jsonl"])
+def test_the_blind_check_questions_are_valid_and_apart_from_the_others(name: str) -> None:
+    """eval/blind*_questions.jsonl: every fact in its sources, no id or question shared."""
+    path = default_questions_path().with_name(name)
     corpus = Path(__file__).resolve().parents[2] / "corpus"
     count, problems = check_questions(path, corpus)
     assert count >= 90 and problems == []
     blind = load_questions(path)
-    others = load_questions(default_questions_path()) + load_questions(
-        default_questions_path().with_name("dev_questions.jsonl")
-    )
+    others = [
+        q
+        for other in ("questions.jsonl", "dev_questions.jsonl", "blind_questions.jsonl")
+        if other != name
+        for q in load_questions(default_questions_path().with_name(other))
+    ]
     assert not {q.id for q in blind} & {q.id for q in others}
     assert not {q.question.lower() for q in blind} & {q.question.lower() for q in others}
 
