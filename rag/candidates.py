@@ -23,7 +23,9 @@ from rag.text import (
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 
 
-_DEMONYM = re.compile(r"^(the )?[A-Z][a-z]+(ian|ese|ish|i|an)$", re.I)
+# "Syrian", "Chinese", "British", "Iraqi", "German" (and not "Japan" or "Iran": an "-an"
+# nationality has six letters or more).
+_DEMONYM = re.compile(r"^(?:[Tt]he )?(?:[A-Z][a-z]+(?:ian|ese|ish|i)|[A-Z][a-z]{4,}an)$")
 _NEXT_NOUN = re.compile(r"\s+([a-z][a-z-]+)")
 
 
@@ -130,7 +132,11 @@ def _by_role(sentence: str, spans: list[tuple[int, str]], place: bool | None) ->
         return bool(_LOCATIVE.search(sentence[max(0, start - 20) : start]))
 
     if place:  # "Where ...?" is not answered by the ministry that did it
-        spans = [(start, span) for start, span in spans if not _acts(sentence, start, span)]
+        spans = [
+            (start, span)
+            for start, span in spans
+            if in_place_phrase(start) or not _acts(sentence, start, span)
+        ]
     return [span for _, span in sorted(spans, key=lambda s: in_place_phrase(s[0]) != place)]
 
 

@@ -28,12 +28,18 @@ _COORDINATED = re.compile(
     r"and\s+the\s+(?P<second>[^?]+?)\s*[?.]?\s*$",
     re.IGNORECASE,
 )
-_CLAUSE = re.compile(r"\s+(?:who|that|which|\w+ed)\b")
+# A relative clause, or a participle with its preposition ("quoted in", "named by").
+_CLAUSE = re.compile(
+    r"\s+(?:who|that|which|(?-i:[a-z]\w+ed)\s+(?:in|by|at|on|to|from|about|with|as))\b",
+    re.IGNORECASE,
+)
+# "the mediator between Brask and the Vellmark council": one thing, not two.
+_JOINS = re.compile(r"\b(?:between|both|among)\b", re.IGNORECASE)
 
 
 def _split_coordinated(question: str) -> list[str]:
     match = _COORDINATED.match(question)
-    if not match:
+    if not match or _JOINS.search(match.group("first")):
         return []
     first, second = match.group("first"), match.group("second")
     if not _CLAUSE.search(first) and (clause := _CLAUSE.search(second)):

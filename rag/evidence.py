@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 from rag.candidates import typed_candidates
 from rag.question import AnswerSpec, AnswerType, answer_spec
 from rag.settings import Settings
-from rag.text import acronyms_in, content_terms
+from rag.text import acronyms_in, content_terms, stem
 from rag.types import Citation, Passage
 from store.metadata import dateline_end
 
@@ -29,6 +29,7 @@ TextLookup = Callable[[str], str]
 
 CONTEXT_WEIGHT = 0.35  # how much a term borrowed from earlier turns counts
 FOLLOW_UP_OFF_TOPIC = 0.5  # evidence factor for a passage holding none of a follow-up's words
+FOCUS_PREFERENCE = 2.0  # how far a sentence naming what is to be described may rise
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s*$")
 
 
@@ -76,7 +77,6 @@ class EvidenceWeights:
     unnamed_penalty: float = calibrated("unnamed_penalty")
     headline_penalty: float = calibrated("headline_penalty")
     missing_anchor_penalty: float = calibrated("missing_anchor_penalty")
-    focus_penalty: float = calibrated("focus_penalty")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EvidenceWeights:
@@ -88,7 +88,6 @@ class EvidenceWeights:
             unnamed_penalty=settings.unnamed_penalty,
             headline_penalty=settings.headline_penalty,
             missing_anchor_penalty=settings.missing_anchor_penalty,
-            focus_penalty=settings.focus_penalty,
         )
 
 
@@ -176,7 +175,7 @@ def _names_country(root: str, word: str) -> bool:
 def _anchor_term_found(term: str, present: AbstractSet[str]) -> bool:
     if term in present:
         return True
-    if "-" in term:  # "the Gerasimov-Dikovic dialogue": both names, each written apart
+    if "-" in term:  # "the Pell-Brand dialogue": both names, each written apart
         parts = [part for part in term.split("-") if part]
         return bool(parts) and all(_anchor_term_found(part, present) for part in parts)
     root = _demonym_root(term)
@@ -186,20 +185,21 @@ def _anchor_term_found(term: str, present: AbstractSet[str]) -> bool:
     ) or _spelled_alike(term, present)
 
 
-_MIN_FUZZY = 5  # shorter names differ by one letter too often ("Iran", "Iraq")
+_MIN_FUZZY = 6  # shorter words differ by one letter too often ("Iran"/"Iraq", "march"/"match")
 
 
 def _spelled_alike(term: str, present: AbstractSet[str]) -> bool:
-    """A name spelled one edit away: "Sergey" for "Sergei", "Shogiu" for "Shoigu".
+    """A name spelled one edit away: "Sergey" for "Sergei", "Vellmrak" for "Vellmark".
 
     Transliterated names vary between outlets, and reports carry typos; one insertion,
     deletion, substitution or swap of neighbours (optimal string alignment) is allowed.
     """
-    if len(term) < _MIN_FUZZY:
+    if len(term) < _MIN_FUZZY or not term.isalpha():  # "15000" is not "16000"
         return False
     return any(
         len(other) >= _MIN_FUZZY
         and other[0] == term[0]
+        and other.isalpha()
         and OSA.distance(term, other, score_cutoff=1) <= 1
         for other in present
     )
@@ -222,49 +222,59 @@ class _Scope:
         return (
             sum(self._has(t) for t in anchor) * 2 >= len(anchor)
             or bool(short and short in self.initials)  # "United States" written "US"
-            or (len(anchor) == 1 and anchor <= self.initials)  # "SDF" written out
+            or (len(anchor) == 1 and bool(anchor & _stemmed(self.initials)))  # "SDF" written out
         )
+
+
+def _stemmed(initials: AbstractSet[str]) -> set[str]:
+    """Initials as the question's terms are stemmed: "isis" -> "isi"."""
+    return {stem(i) for i in initials}
 
 
 ELSEWHERE_IN_REPORT = 0.5  # how missing a name counts that the report gives further away
 
 
-def _missing_anchors(spec: AnswerSpec, window: _Scope, report: _Scope) -> float:
+def _missing_anchors(spec: AnswerSpec, window: _Scope, report: _Scope, dated: bool = True) -> float:
     """Share of the question's names, numbers and dates that the passage's window lacks.
 
     "What did Lavrov say in Lausanne?" is not answered by a passage about Lausanne alone.
-    A name the report gives a few sentences away counts half: news refers back to it ("the
-    dialogue", "the sides"), and the window is only the sentences next to the passage.
+    A name the report gives elsewhere counts half: news refers back to it ("the dialogue",
+    "the sides"), and the window is only the sentences next to the passage. When the
+    report's date has no year (``dated`` False: "BRASK, May 3"), a year the question
+    names ("the August 2016 meeting") cannot be checked, so it is left out.
     """
-    if not spec.anchors:
-        return 0.0
     acronyms = spec.acronyms or ("",) * len(spec.anchors)
+    checked = [
+        (anchor, short)
+        for anchor, short in zip(spec.anchors, acronyms, strict=True)
+        if dated or not all(_YEAR.match(t) for t in anchor)
+    ]
+    if not checked:
+        return 0.0
     missing = sum(
         0.0
         if window.holds(anchor, short)
         else ELSEWHERE_IN_REPORT
         if report.holds(anchor, short)
         else 1.0
-        for anchor, short in zip(spec.anchors, acronyms, strict=True)
+        for anchor, short in checked
     )
-    return missing / len(spec.anchors)
+    return missing / len(checked)
 
 
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
-def _report_terms(passage: Passage, spec: AnswerSpec) -> set[str]:
-    """The report's title, outlet and date: "according to the August 12 TASS report" names
-    the report, not the sentence.
-
-    A dateline seldom gives the year ("MOSCOW, August 12"), so when the report's date has
-    none, a year the question names ("the August 2016 meeting") cannot be missing from it.
-    """
+def _report_terms(passage: Passage) -> set[str]:
+    """The report's title, outlet and date: "according to the May 3 VNA report" names
+    the report, not the sentence."""
     meta = passage.chunk.meta
-    terms = set(content_terms(" ".join(p for p in (meta.title, meta.outlet, meta.date) if p)))
-    if not any(_YEAR.match(t) for t in content_terms(meta.date or "")):
-        terms |= {t for anchor in spec.anchors for t in anchor if _YEAR.match(t)}
-    return terms
+    return set(content_terms(" ".join(p for p in (meta.title, meta.outlet, meta.date) if p)))
+
+
+def _dated(passage: Passage) -> bool:
+    """The report's date gives a year, so a year the question names can be checked."""
+    return any(_YEAR.match(t) for t in content_terms(passage.chunk.meta.date or ""))
 
 
 @lru_cache(maxsize=256)
@@ -278,14 +288,12 @@ def _report_has(text: str, term: str) -> bool:
     return _anchor_term_found(term, _text_scope(text)[0])
 
 
-def _scopes(
-    passage: Passage, window_terms: set[str], spec: AnswerSpec, text_of: TextLookup
-) -> tuple[_Scope, _Scope]:
+def _scopes(passage: Passage, window_terms: set[str], text_of: TextLookup) -> tuple[_Scope, _Scope]:
     """The passage's window and its whole report, each with the report's title, outlet and
     date."""
     chunk = passage.chunk
     text = text_of(chunk.source)
-    about = _report_terms(passage, spec)
+    about = _report_terms(passage)
     window = _Scope(window_terms | about, acronyms_in(text[chunk.window_start : chunk.window_end]))
     return window, _Scope(about, _text_scope(text)[1], text)
 
@@ -311,13 +319,9 @@ def score_passages(
         and any(_holds_any(own, terms) for terms in windows.values())
         else None
     )
-    # Also only a ranking signal: when some sentence names the noun the question asks about
-    # ("describe the atmosphere"), those that do not are marked down. When none does, that
-    # says nothing: "the outcome" is often told without the word (tried as an abstention
-    # signal, it cost more answers on the held-out questions than it saved abstentions).
-    focus = "" if query.spec.outlets else query.spec.focus  # the outlet is in the dateline
     sentences = {p.chunk.chunk_id: set(content_terms(p.chunk.text)) for p in passages}
-    focus_held = bool(focus) and any(_found(focus, terms) for terms in sentences.values())
+    focus = query.spec.focus
+    naming = {key for key, terms in sentences.items() if focus and _found(focus, terms)}
     scored = []
     for passage in passages:
         chunk = passage.chunk
@@ -342,20 +346,34 @@ def score_passages(
             )
         if query.spec.kind_of and query.spec.kind_of not in window_terms:
             score *= weights.untyped_penalty
-        if focus_held and not _found(focus, sentences[chunk.chunk_id]):
-            score *= weights.focus_penalty
         if headline:
             score *= weights.headline_penalty
         if query.spec.anchors:
-            window, report = _scopes(passage, window_terms, query.spec, text_of)
-            missing = _missing_anchors(query.spec, window, report)
+            window, report = _scopes(passage, window_terms, text_of)
+            missing = _missing_anchors(query.spec, window, report, _dated(passage))
             score *= 1.0 - weights.missing_anchor_penalty * missing
         if off_topic is not None and not _holds_any(own, window_terms):
             # A follow-up's context finds the passage that answered the turn before; one that
             # holds none of the follow-up's own words does not answer the new question.
             score *= off_topic
         scored.append(Evidence(passage, score, coverage, candidates, headline))
-    return sorted(scored, key=lambda e: e.score, reverse=True)
+    if naming:
+        scored = _prefer_naming(scored, naming)
+    # On a tie, the sentence naming what the question asks to be described comes first.
+    return sorted(scored, key=lambda e: (e.score, e.passage.chunk.chunk_id in naming), reverse=True)
+
+
+def _prefer_naming(scored: list[Evidence], naming: set[str]) -> list[Evidence]:
+    """ "How did they describe the atmosphere?": a sentence naming the atmosphere rises by
+    ``FOCUS_PREFERENCE``, never above the best score, so it wins when close and no evidence
+    is lowered: the rule ranks, it never makes the answerer abstain."""
+    best = max(e.score for e in scored)
+    return [
+        replace(e, score=min(best, e.score * FOCUS_PREFERENCE))
+        if e.passage.chunk.chunk_id in naming
+        else e
+        for e in scored
+    ]
 
 
 def cite(

@@ -71,13 +71,6 @@ class Settings(BaseSettings):
         description="Evidence cut per share of the question's names, numbers and dates "
         "missing from the passage's window.",
     )
-    focus_penalty: float = Field(
-        0.5,
-        ge=0.0,
-        le=1.0,
-        description="Evidence factor for a passage whose window does not name the noun the "
-        "question asks about ('describe the atmosphere'), when another passage does.",
-    )
     abstain_threshold: float = Field(
         0.275,
         ge=0.0,

@@ -178,7 +178,8 @@ def _stemmer() -> object:
 # handful of regular patterns.)
 _SPELLING = [
     (re.compile(r"(?<=\w{3})is(ation|ations|e|ed|es|ing)$"), r"iz\1"),  # organise, organisation
-    (re.compile(r"(?<=\w{2}[^aeiou])our(s|ed|ing)?$"), r"or\1"),  # labour (not four, tour)
+    # labour, favour; "four", "tour", "hour" are too short, "behaviour" is left alone
+    (re.compile(r"(?<=\w{2}[^aeiou])our(s|ed|ing)?$"), r"or\1"),
     (re.compile(r"^(def|off|lic|pret)ence(s)?$"), r"\1ense\2"),
     (re.compile(r"(?<=\w{2})tre$"), "ter"),  # centre, metre
     (re.compile(r"(?<=\w{3})mme$"), "m"),  # programme
@@ -211,6 +212,14 @@ _NAME_WORD_START = re.compile(r"[A-Za-z][\w’']*")
 _ALL_CAPS = re.compile(r"\b[A-Z]{2,6}\b")
 
 
+# Words that make a name a body's ("United Nations", "Red Cross"), not a person's.
+_BODY_WORD = re.compile(
+    r"\b(?:States|Nations|Union|Kingdom|Republic|Emirates|Forces|Army|Front|Party|Council|"
+    r"Committee|Cross|Crescent|Ministry|Agency|Office|Service|Court|Bank|Fund|Command|"
+    r"Organi[sz]ation|Association|Movement|Alliance|Coalition|Assembly|Congress|Guard)\b"
+)
+
+
 def acronym(name: str) -> str:
     """ "Syrian Democratic Forces" -> "sdf", "United States" -> "us"; "" for a single word.
 
@@ -221,7 +230,9 @@ def acronym(name: str) -> str:
     if words and words[0].lower() in {"the", "a", "an"}:  # "The Syrian Democratic Forces"
         words = words[1:]
     letters = [w[0] for w in words if w[0].isupper() and not w.isupper()]
-    return "".join(letters).lower() if len(letters) > 1 else ""
+    if len(letters) < 2 or (len(letters) == 2 and not _BODY_WORD.search(name)):
+        return ""  # "Ada Pell" is no "AP"; two-letter initials only for a body ("UN", "US")
+    return "".join(letters).lower()
 
 
 def acronyms_in(text: str) -> set[str]:
@@ -279,7 +290,18 @@ _IRREGULAR_PAST = frozenset(
 )
 
 
+_NOT_PAST = frozenset({"hundred", "sacred", "naked", "wicked", "kindred", "rugged", "aged"})
+
+
 def is_past_form(word: str) -> bool:
-    """ "attended", "said": a verb's past form, by its ending or as a known irregular one."""
+    """ "attended", "said": a verb's past form, by its ending or as a known irregular one
+    (not "red", "need", "speed", "hundred")."""
     lower = word.lower()
-    return lower.endswith("ed") or lower in _IRREGULAR_PAST
+    if lower in _IRREGULAR_PAST:
+        return True
+    return (
+        len(lower) > 3
+        and lower.endswith("ed")
+        and not lower.endswith("eed")
+        and lower not in _NOT_PAST
+    )

@@ -94,6 +94,8 @@ def test_where_puts_names_in_a_place_phrase_first_and_drops_who_acts() -> None:
     assert typed_candidates("Then Ivo Brand spoke to the Vellmark Council.", spec) == [
         "Vellmark Council"
     ]
+    # A name in a place phrase stays, even before the verb of the sentence's subject.
+    assert typed_candidates("The talks in Brask ended on Friday.", spec) == ["Brask"]
 
 
 def test_other_name_questions_keep_sentence_order() -> None:
@@ -297,6 +299,7 @@ def test_this_road_is_the_road_the_sentence_before_names() -> None:
         # A country before its verb is not a nationality before its noun ("Syrian army").
         ("Vellmark, Brask and Iran met.", ["Vellmark", "Brask", "Iran"]),
         ("The Syrian army said so.", ["The Syrian army"]),
+        ("Japan urges restraint.", ["Japan"]),
     ],
 )
 def test_what_a_name_is_at_the_start_of_a_sentence(sentence: str, names: list[str]) -> None:

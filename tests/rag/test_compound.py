@@ -34,6 +34,15 @@ from rag.types import ABSTAIN_TEXT, Answer, Citation
             "Name the mayor who spoke first and the envoy who replied.",
             ["Name the mayor who spoke first?", "Name the envoy who replied?"],
         ),
+        # One thing between two names is not two questions; "Red" starts no clause.
+        (
+            "Who was the mediator between Brask and the Vellmark council?",
+            ["Who was the mediator between Brask and the Vellmark council?"],
+        ),
+        (
+            "Name the envoy and the head of the Red Cross.",
+            ["Name the envoy?", "Name the head of the Red Cross?"],
+        ),
         ("Who met, and when?", ["Who met, and when?"]),  # a part too short to stand alone
     ],
 )

@@ -84,9 +84,9 @@ def test_a_follow_up_whose_words_no_passage_holds_is_not_marked_down() -> None:
     assert scored.score == pytest.approx(expected)
 
 
-def test_a_sentence_naming_the_thing_asked_about_ranks_first() -> None:
-    """ "How did they describe the atmosphere of the talks?": the sentence that names the
-    atmosphere answers, not its better-matching neighbour."""
+def test_the_sentence_naming_what_is_to_be_described_ranks_first() -> None:
+    """ "How did the ministry describe the atmosphere of the talks?": the sentence naming the
+    atmosphere answers, not its better-matching neighbour; and no evidence is lowered."""
     text = {
         "f.txt": "Ada Pell and Ivo Brand met in Brask on Friday to discuss the harbour talks. "
         "The talks passed in a friendly atmosphere, the ministry said."
@@ -94,26 +94,17 @@ def test_a_sentence_naming_the_thing_asked_about_ranks_first() -> None:
     first, second = (s if s.endswith(".") else s + "." for s in text["f.txt"].split(". "))
     near = make_passage(text["f.txt"], "f.txt", first, similarity=0.8)
     named = make_passage(text["f.txt"], "f.txt", second, similarity=0.5)
-    query = build_query("How did the ministry describe the atmosphere of the harbour talks?")
-    assert query.spec.focus == "atmospher"
-    off = EvidenceWeights(0.4, 0.4, 0.2, focus_penalty=1.0)
-    on = EvidenceWeights(0.4, 0.4, 0.2, focus_penalty=0.5)
-    ranked = score_passages(query, [near, named], lambda t: 1.0, text.get, off)
-    assert ranked[0].passage is near  # without the focus noun, the neighbour wins
-    ranked = score_passages(query, [near, named], lambda t: 1.0, text.get, on)
+    weights = EvidenceWeights(0.4, 0.4, 0.2)
+    plain = build_query("What did the ministry say about the harbour talks?")
+    assert plain.spec.focus == ""
+    ranked = score_passages(plain, [near, named], lambda t: 1.0, text.get, weights)
+    assert ranked[0].passage is near
+    described = build_query("How did the ministry describe the atmosphere of the harbour talks?")
+    assert described.spec.focus == "atmospher"
+    ranked = score_passages(described, [near, named], lambda t: 1.0, text.get, weights)
     assert ranked[0].passage is named
-
-
-def test_a_focus_noun_no_sentence_names_marks_nothing_down() -> None:
-    """ "What was the outcome of the talks?" with no sentence saying "outcome": no signal."""
-    text = {"g.txt": "The talks in Brask ended with a joint statement."}
-    passage = make_passage(text["g.txt"], "g.txt", text["g.txt"], similarity=0.6)
-    query = build_query("What was the outcome of the talks in Brask?")
-    on = EvidenceWeights(0.4, 0.4, 0.2, focus_penalty=0.5)
-    off = EvidenceWeights(0.4, 0.4, 0.2, focus_penalty=1.0)
-    (cut,) = score_passages(query, [passage], lambda t: 1.0, text.get, on)
-    (kept,) = score_passages(query, [passage], lambda t: 1.0, text.get, off)
-    assert cut.score == kept.score
+    # It rose to the neighbour's score, not above it: no evidence is raised past the best.
+    assert ranked[1].passage is near and ranked[0].score == ranked[1].score
 
 
 def _missing_share(question: str, text: str, meta: DocumentMeta | None = None) -> float:
@@ -142,6 +133,11 @@ def _missing_share(question: str, text: str, meta: DocumentMeta | None = None) -
         ("What did Sergey Pellow say?", "Sergei Pellow said no.", 0.0),
         ("What did Shoigu say?", "Shogiu said no.", 0.0),
         ("What did Iran say?", "Iraq said no.", 1.0),
+        # Two-letter initials only for a body: "AP" is not Ada Pell; "ISIS" is stemmed alike.
+        ("What did Ada Pell say?", "The AP said so.", 1.0),
+        ("What did ISIS claim?", "The Islamic State In Syria claimed it.", 0.0),
+        # One edit apart is no match for figures or short words.
+        ("Did 15000 people leave Brask?", "In all 16000 people left Brask.", 0.5),
         # "Which two" says how many answers, "the two of them" who: neither is a figure.
         ("Which two towns signed the pact?", "Brask and Vellmark signed it.", 0.0),
         ("What did the two of them sign?", "They signed a pact.", 0.0),
@@ -159,6 +155,14 @@ def test_the_reports_date_and_outlet_count_as_named() -> None:
     text = "Four corridors opened."
     assert _missing_share(question, text, DocumentMeta("Aid", "TASS", "July 29")) == 0.0
     assert _missing_share(question, text, DocumentMeta("Aid", "SANA", "May 2")) == 1.0
+
+
+def test_a_year_counts_only_against_a_dated_report() -> None:
+    """ "MOSCOW, August 12" gives no year, so "the 2015 talks" cannot be missing from it."""
+    question = "How many corridors opened after the 2015 talks?"
+    text = "Four corridors opened."
+    assert _missing_share(question, text, DocumentMeta("Aid", "TASS", "August 12")) == 0.0
+    assert _missing_share(question, text, DocumentMeta("Aid", "TASS", "August 12, 2016")) == 1.0
 
 
 def test_a_name_given_further_on_in_the_report_counts_half_missing() -> None:

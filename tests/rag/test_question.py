@@ -74,6 +74,8 @@ def test_plural_and_weekday_questions_are_recognised() -> None:
     assert answer_spec("Name the ministers quoted.").several
     assert answer_spec("Name the two envoys.").several
     assert not answer_spec("Name the deputy minister who spoke.").several
+    assert not answer_spec("Name the minister who was present.").several
+    assert not answer_spec("Name the press secretary.").several
     assert answer_spec("On what day of the week did they meet?").weekday
     assert answer_spec("How many surrendered militants fled?").counted == {"milit"}
 
@@ -129,9 +131,9 @@ def test_what_kind_of_names_the_category_a_passage_must_mention(
 @pytest.mark.parametrize(
     ("question", "focus"),
     [
-        ("Who is the commander of the Vellmark garrison?", "command"),
-        ("What was the outcome of the Brask talks?", "outcom"),
-        ("What was the name of the delegation head in Brask?", "head"),
+        # Only what is to be described: "the outcome of", "the commander of" are not.
+        ("Who is the commander of the Vellmark garrison?", ""),
+        ("What was the outcome of the Brask talks?", ""),
         ("How did the ministry describe the atmosphere of the talks?", "atmospher"),
         ("How did the ministry describe Ada Pell?", ""),
         # "Which airport": the answer's class, seldom repeated in the answer.
@@ -161,6 +163,8 @@ def test_focus_is_the_noun_the_question_asks_about(question: str, focus: str) ->
         ("The envoy who came later spoke to the press. Where was he from?", AnswerType.NAME, True),
         ("Which outlet did VNA cite when reporting the talks?", AnswerType.NAME, None),
         ("Since when has the road been open?", AnswerType.DATE, None),
+        ("Can you tell me who opened the road?", AnswerType.NAME, False),
+        ("Do you know where they met?", AnswerType.NAME, True),
     ],
 )
 def test_a_relative_who_or_where_does_not_ask(

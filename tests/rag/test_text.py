@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from rag.text import DATE_PATTERN, NAME_PATTERN, NUMBER_PATTERN, content_terms, stem, words
+from rag.text import (
+    DATE_PATTERN,
+    NAME_PATTERN,
+    NUMBER_PATTERN,
+    content_terms,
+    is_past_form,
+    stem,
+    words,
+)
 
 
 def matches(pattern: re.Pattern[str], text: str) -> list[str]:
@@ -132,3 +140,19 @@ def test_british_and_american_spellings_stem_alike(british: str, american: str) 
 
 def test_short_our_words_keep_their_spelling() -> None:
     assert [stem(w) for w in ("four", "tour", "your", "hour")] == ["four", "tour", "your", "hour"]
+
+
+@pytest.mark.parametrize(
+    ("word", "past"),
+    [
+        ("attended", True),
+        ("said", True),
+        ("fled", True),
+        ("red", False),
+        ("need", False),
+        ("speed", False),
+        ("hundred", False),
+    ],
+)
+def test_is_past_form(word: str, past: bool) -> None:
+    assert is_past_form(word) is past
