@@ -73,8 +73,9 @@ _CLOCK = re.compile(r"\d(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)|\d:\d\d", re.I)
 _POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # A sentence adverb before a comma is capitalised only because it opens the sentence.
 _OPENING_ADVERB = re.compile(
-    r"[A-Z][a-z]{3,}(?:ally|ously|ively|edly|ently|antly|ately|arly)|However|Earlier|Meanwhile|Later|Moreover|Furthermore|Still|Instead|"
-    r"Therefore|Thus|Nevertheless|Besides|Then|Now|Today|Yesterday|Also|Again|Yet|Overall"
+    r"[A-Z][a-z]{3,}(?:ally|ously|ively|edly|ently|antly|ately|arly)|"
+    r"However|Earlier|Meanwhile|Later|Moreover|Furthermore|Still|Instead|Therefore|Thus|"
+    r"Nevertheless|Besides|Then|Now|Today|Yesterday|Also|Again|Yet|Overall"
 )
 # A capitalised preposition opening a sentence is not part of the name after it.
 _LEADING_PREPOSITION = re.compile(

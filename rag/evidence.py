@@ -121,9 +121,13 @@ def _given_before(candidate: str, query: Query) -> bool:
     return bool(terms) and query.terms.get(terms[-1]) == CONTEXT_WEIGHT
 
 
-def _window_terms(passage: Passage, text_of: TextLookup) -> set[str]:
+def _window_text(passage: Passage, text_of: TextLookup) -> str:
     chunk = passage.chunk
-    return set(content_terms(text_of(chunk.source)[chunk.window_start : chunk.window_end]))
+    return text_of(chunk.source)[chunk.window_start : chunk.window_end]
+
+
+def _window_terms(passage: Passage, text_of: TextLookup) -> set[str]:
+    return set(content_terms(_window_text(passage, text_of)))
 
 
 def _holds_any(terms: list[str], present: set[str]) -> bool:
@@ -231,7 +235,8 @@ def _stemmed(initials: AbstractSet[str]) -> set[str]:
     return {stem(i) for i in initials}
 
 
-ELSEWHERE_IN_REPORT = 0.5  # how missing a name counts that the report gives further away
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+ELSEWHERE_IN_REPORT = 0.5  # how missing a name counts that the report gives elsewhere
 
 
 def _missing_anchors(spec: AnswerSpec, window: _Scope, report: _Scope, dated: bool = True) -> float:
@@ -262,9 +267,6 @@ def _missing_anchors(spec: AnswerSpec, window: _Scope, report: _Scope, dated: bo
     return missing / len(checked)
 
 
-_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-
-
 def _report_terms(passage: Passage) -> set[str]:
     """The report's title, outlet and date: "according to the May 3 VNA report" names
     the report, not the sentence."""
@@ -291,10 +293,9 @@ def _report_has(text: str, term: str) -> bool:
 def _scopes(passage: Passage, window_terms: set[str], text_of: TextLookup) -> tuple[_Scope, _Scope]:
     """The passage's window and its whole report, each with the report's title, outlet and
     date."""
-    chunk = passage.chunk
-    text = text_of(chunk.source)
+    text = text_of(passage.chunk.source)
     about = _report_terms(passage)
-    window = _Scope(window_terms | about, acronyms_in(text[chunk.window_start : chunk.window_end]))
+    window = _Scope(window_terms | about, acronyms_in(_window_text(passage, text_of)))
     return window, _Scope(about, _text_scope(text)[1], text)
 
 

@@ -33,9 +33,11 @@ def answer_by_outlet(
         meta = item.passage.chunk.meta
         if item.score < floor or len(chosen) >= wanted:
             break
+        if not meta.outlet or meta.outlet in outlets:
+            continue
         # The cleaned text, as at ingest: the dateline found is the one the outlet came from.
         dateline = find_dateline(clean_text(text_of(item.source), Path(item.source).suffix))
-        if not meta.outlet or meta.outlet in outlets or dateline is None:
+        if dateline is None:
             continue
         outlets.add(meta.outlet)
         chosen.append((item, (dateline.start, dateline.end)))

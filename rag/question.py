@@ -102,7 +102,7 @@ def _names_several(question: str) -> bool:
     return (
         head in _PLURALS
         or (head.endswith(_PLURAL_ENDINGS) and not head.endswith(("ss", "us", "is")))
-        or bool(re.match(r"(?:both|two|three|four|five)\b", match.group("phrase"), re.I))
+        or asked_count(question) > 0  # "name the two ..."
     )
 
 

@@ -71,7 +71,7 @@ def find_dateline(text: str) -> Dateline | None:
                 break
             seen += 1
             if match := _dateline_at_start(line):
-                outlet, date = parse_dateline(line)
+                outlet, date = _outlet_and_date(match)
                 start = offset + len(line) - len(line.lstrip())
                 return Dateline(outlet, date, start, offset + len(match.group().rstrip(" -–—")))
         offset += len(line)
@@ -98,10 +98,14 @@ def dateline_end(text: str) -> int:
 
 def parse_dateline(line: str) -> tuple[str | None, str | None]:
     """Return ``(outlet, date)`` from a dateline at the start of ``line``, or ``(None, None)``."""
-    if match := _SLASH_DATELINE.match(line):
+    match = _dateline_at_start(line)
+    return _outlet_and_date(match) if match else (None, None)
+
+
+def _outlet_and_date(match: re.Match[str]) -> tuple[str | None, str | None]:
+    """The outlet and date a dateline match holds; each pattern keeps them in its own groups."""
+    if match.re is _SLASH_DATELINE:
         return match.group(3).strip(), match.group(2).rstrip(".")
-    if match := _PAREN_DATELINE.match(line):
+    if match.re is _PAREN_DATELINE:
         return match.group(3).strip(), match.group(2)
-    if match := _AGENCY_DATELINE.match(line):
-        return match.group(2), None
-    return None, None
+    return match.group(2), None
