@@ -17,11 +17,12 @@ import argparse
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from lang import Analysis, Analyzer, load_analyzer
 from rag.verify import SupportChecker, SupportOptions
 from store.embedder import SentenceTransformerEmbedder
 
@@ -66,12 +67,33 @@ def split_of(pair_id: str) -> Split:
     return "train" if hashlib.sha256(pair_id.encode()).digest()[0] % 2 == 0 else "test"
 
 
+class CachedAnalyzer:
+    """Wraps an analyzer so each distinct text is analysed once (the grid judges each pair
+    hundreds of times)."""
+
+    def __init__(self, inner: Analyzer) -> None:
+        self._inner = inner
+        self.language = inner.language
+        self.name = inner.name
+        self.figure_labels = inner.figure_labels
+        self._analyses: dict[str, Analysis] = {}
+
+    def analyze(self, texts: Sequence[str]) -> list[Analysis]:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._analyses))
+        self._analyses.update(zip(missing, self._inner.analyze(missing), strict=True))
+        return [self._analyses[t] for t in texts]
+
+    def weight(self, lemma: str) -> float:
+        return self._inner.weight(lemma)
+
+
 class CachedEmbedding:
     """Wraps an embed function so each distinct text is embedded once."""
 
-    def __init__(self, embed: SentenceTransformerEmbedder) -> None:
+    def __init__(self, embed: SentenceTransformerEmbedder, analyzer: Analyzer) -> None:
         self._embed = embed
         self._vectors: dict[str, list[float]] = {}
+        self.analyzer = CachedAnalyzer(analyzer)  # what the checker parses, also once per text
 
     def warm(self, texts: Iterable[str]) -> None:
         missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
@@ -86,7 +108,7 @@ def judge_all(
     embed: CachedEmbedding, options: SupportOptions, pairs: list[SupportPair]
 ) -> list[bool]:
     """The checker's verdict (supported or not) on each pair."""
-    checker = SupportChecker(embed, options)
+    checker = SupportChecker(embed, embed.analyzer, options)
     return [checker.judge(p.claim, [p.evidence])[0].supported for p in pairs]
 
 
@@ -165,7 +187,7 @@ def print_report(
         n_all, right_all = all_kinds.get(kind, (0, 0))
         label = f"{kind} ({'supported' if kind in SUPPORTED_KINDS else 'unsupported'})"
         print(f"  {label:28}{f'{right}/{n}':>14}{f'{right_all}/{n_all}':>14}")
-    checker = SupportChecker(embed, chosen)
+    checker = SupportChecker(embed, embed.analyzer, chosen)
     print("\ntest pairs judged wrongly:")
     for p, v in zip(test, test_verdicts, strict=True):
         if p.supported != v:
@@ -182,7 +204,8 @@ def main() -> None:
     train = [p for p in pairs if split_of(p.id) == "train"]
     test = [p for p in pairs if split_of(p.id) == "test"]
     embedder = SentenceTransformerEmbedder()
-    embed = CachedEmbedding(embedder)
+    analyzer = load_analyzer()
+    embed = CachedEmbedding(embedder, analyzer)
     embed.warm(text for p in pairs for text in (p.claim, p.evidence))
     accuracy = {
         (sim, cov): scores(train, judge_all(embed, SupportOptions(sim, cov), train))["accuracy"]
@@ -193,7 +216,7 @@ def main() -> None:
     chosen = SupportOptions(sim, cov)
     # The grid ran on cached vectors; the checker as the product runs it embeds claim and
     # evidence together, so make sure that gives the same verdicts at the chosen thresholds.
-    direct = SupportChecker(embedder.embed, chosen)
+    direct = SupportChecker(embedder.embed, analyzer, chosen)
     cached = judge_all(embed, chosen, pairs)
     differ = [
         p.id

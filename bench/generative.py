@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
-import re
 import socket
 import subprocess
 import sys
@@ -31,9 +30,9 @@ import httpx
 from eval.harness import ask_all, default_corpus_path, select
 from eval.metrics import Outcome, summarize
 from eval.questions import default_questions_path, load_questions
+from lang import Analyzer, load_analyzer
 from rag import Assistant
-from rag.text import content_terms, stem
-from rag.verify import key_facts, numbers_in
+from rag.verify import absent_facts as facts_absent
 from store.errors import BackendError
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -130,19 +129,10 @@ def _wait_until_ready(
     )
 
 
-def vocabulary(text: str) -> set[str]:
-    """Every form a key fact may take in ``text``: stems, content terms and numbers."""
-    return (
-        {stem(w) for w in re.findall(r"[A-Za-z]+", text)}
-        | set(content_terms(text))
-        | numbers_in(text)
-    )
-
-
-def absent_facts(sentence: str, cited_text: str) -> list[str]:
-    """Numbers, dates and names of ``sentence`` (as written) that ``cited_text`` lacks."""
-    found = vocabulary(cited_text)
-    return [shown for shown, needed in key_facts(sentence) if not needed <= found]
+def absent_facts(sentence: str, cited_text: str, analyzer: Analyzer) -> list[str]:
+    """Names and figures of ``sentence`` (as written) that ``cited_text`` lacks."""
+    claim, cited = analyzer.analyze([sentence, cited_text])
+    return facts_absent(claim, cited)
 
 
 @dataclass(frozen=True)
@@ -180,7 +170,7 @@ class GenerativeReport:
         )
 
 
-def tally(outcomes: Sequence[Outcome]) -> GenerativeReport:
+def tally(outcomes: Sequence[Outcome], analyzer: Analyzer) -> GenerativeReport:
     """Count what the model wrote and what the citation check made of each sentence."""
     report = GenerativeReport(questions=len(outcomes))
     for outcome in outcomes:
@@ -203,7 +193,13 @@ def tally(outcomes: Sequence[Outcome]) -> GenerativeReport:
             cited = " ".join(quotes.get(int(n), "") for n in numbers)
             text = str(sentence["text"])
             report.caught.append(
-                Caught(outcome.id, text, str(sentence["reason"]), cited, absent_facts(text, cited))
+                Caught(
+                    outcome.id,
+                    text,
+                    str(sentence["reason"]),
+                    cited,
+                    absent_facts(text, cited, analyzer),
+                )
             )
     return report
 
@@ -286,7 +282,7 @@ def main() -> None:
         f"SmolLM2-135M-Instruct Q4_1 via llama.cpp server, {args.split} split, "
         f"max {args.max_tokens} tokens, {time.perf_counter() - started:.0f} s\n"
     )
-    print_report(tally(outcomes), summarize(outcomes))
+    print_report(tally(outcomes, load_analyzer()), summarize(outcomes))
 
 
 if __name__ == "__main__":

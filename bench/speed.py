@@ -22,6 +22,7 @@ from pathlib import Path
 from bench.baseline import build_baseline
 from eval.harness import default_corpus_path, select
 from eval.questions import default_questions_path, load_questions
+from lang import load_analyzer
 from rag import Assistant
 from store.chunker import chunk_document
 from store.embedder import SentenceTransformerEmbedder
@@ -47,10 +48,11 @@ def _median_ms(action: Callable[[str], object], questions: list[str]) -> float:
 def chunk_texts(corpus: Path, embedder: SentenceTransformerEmbedder) -> list[str]:
     """The texts citeqa embeds for ``corpus``, made by the store's own stages."""
     found, _ = find_files([corpus])
+    analyzer = load_analyzer()
     return [
         c.text
         for f in found
-        for c in chunk_document(load_document(f), count_tokens=embedder.count_tokens)
+        for c in chunk_document(load_document(f), analyzer, count_tokens=embedder.count_tokens)
     ]
 
 

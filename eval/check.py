@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eval.metrics import fact_found
+from eval.metrics import holds_fact
 from eval.questions import Question, parse_question
 from rag import EvalError
 
@@ -58,7 +58,7 @@ def _check_sources(question: Question, where: str, files: dict[str, Path]) -> li
     if not question.sources:
         problems.append(f"{where}: field 'sources' is empty for an answerable question")
     for fact in question.answers:
-        if texts and not any(fact_found(fact, text) for text in texts):
+        if texts and not any(holds_fact(fact, text) for text in texts):
             shown = fact if isinstance(fact, str) else " | ".join(fact)
             problems.append(f"{where}: field 'answers': '{shown}' is in none of its gold sources")
     return problems

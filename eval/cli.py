@@ -15,6 +15,7 @@ from eval.harness import default_corpus_path, run_eval, write_results
 from eval.judge import JUDGE_KINDS, Judge, build_judge
 from eval.questions import default_questions_path
 from eval.report import render_report
+from eval.squad import write_eval_set
 from eval.sweep import parse_axes, run_sweep, write_sweep_json
 from eval.sweep_report import render_sweep_html, render_sweep_table
 from eval.table import render
@@ -26,6 +27,13 @@ DEFAULT_BASELINE = Path(__file__).resolve().parent / "baseline.json"
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, default=None, help="folder (default: bundled)")
     parser.add_argument("--questions", type=Path, default=None, help="JSONL question file")
+    parser.add_argument(
+        "--squad",
+        type=Path,
+        metavar="FILE",
+        help="a SQuAD-format JSON file instead of --corpus/--questions: each paragraph becomes "
+        "a file and each question joins the set (written to OUT/squad/)",
+    )
     parser.add_argument("--out", type=Path, default=Path("eval-out"), help="results folder")
     parser.add_argument("--split", choices=["train", "test", "all"], default="all")
     parser.add_argument(
@@ -63,8 +71,12 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--write-baseline",
-        action="store_true",
-        help=f"also write the results to {DEFAULT_BASELINE} (a deliberate, reviewed change)",
+        nargs="?",
+        const=DEFAULT_BASELINE,
+        type=Path,
+        metavar="FILE",
+        help=f"also write the results to FILE (default {DEFAULT_BASELINE.name}); a deliberate, "
+        "reviewed change",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.add_argument(
@@ -173,7 +185,16 @@ class _Bars:
             bar.close()
 
 
+def _squad(args: argparse.Namespace) -> None:
+    """Turn --squad FILE into --corpus and --questions (written under --out)."""
+    if args.corpus or args.questions:
+        raise EvalError("--squad replaces --corpus and --questions; give one or the other")
+    args.corpus, args.questions = write_eval_set(args.squad, args.out / "squad")
+
+
 def run_eval_command(args: argparse.Namespace) -> int:
+    if args.squad:
+        _squad(args)
     if args.check_questions:
         return run_check_command(args)
     if args.sweep:
@@ -197,8 +218,8 @@ def run_eval_command(args: argparse.Namespace) -> int:
     print(render(run))
     print(f"\nresults: {path}")
     if args.write_baseline:
-        DEFAULT_BASELINE.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-        print(f"baseline written: {DEFAULT_BASELINE}")
+        args.write_baseline.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        print(f"baseline written: {args.write_baseline}")
     results = run.to_dict()
     comparison = compare(load_results(args.compare), results) if args.compare else None
     compared = render_comparison(comparison) if comparison is not None else None

@@ -23,10 +23,21 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-def fact_found(fact: Fact, text: str) -> bool:
+# Fact recall reads only the first words of an answer: quoting whole passages must not pass
+# for answering (a plain pipeline's 300-word chunk "holds" most answers).
+ANSWER_WORD_LIMIT = 60
+
+
+def holds_fact(fact: Fact, text: str) -> bool:
+    """``text`` holds ``fact`` (any one of its aliases)."""
     aliases = [fact] if isinstance(fact, str) else fact
     haystack = normalize(text)
     return any(normalize(alias) in haystack for alias in aliases)
+
+
+def fact_found(fact: Fact, answer: str) -> bool:
+    """``fact`` is in the first ``ANSWER_WORD_LIMIT`` words of ``answer``."""
+    return holds_fact(fact, " ".join(answer.split()[:ANSWER_WORD_LIMIT]))
 
 
 @dataclass

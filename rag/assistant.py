@@ -9,17 +9,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from lang import Analyzer, load_analyzer
 from rag.backends import BackendConfig, LLMBackend, build_backend
 from rag.compound import merge_answers, split_compound
 from rag.conversation import Turn, follow_up_context, is_follow_up, user_turns
-from rag.evidence import EvidenceWeights, Query, build_query
+from rag.cross_encoder import DEFAULT_CROSS_ENCODER, CrossEncoderScorer, PairScorer
 from rag.extractive import AnswerOptions, ExtractiveAnswerer
 from rag.generative import GenerativeAnswerer, GenerativeOptions
 from rag.library import Library, copy_uploads
 from rag.prompt import condense_prompt
+from rag.question import Query, build_query
+from rag.reader import Reader, Reading
 from rag.retrieval import RetrievalOptions
 from rag.settings import Settings, load_settings
-from rag.types import Answer, Passage
+from rag.types import Answer
 from rag.verify import SupportChecker, SupportOptions
 from store.chroma_store import ChunkStore, StoredDocument
 from store.embedder import Embedder, SentenceTransformerEmbedder
@@ -41,23 +44,38 @@ class Assistant:
         embedder: Embedder,
         backend: LLMBackend | None = None,
         *,
+        analyzer: Analyzer | None = None,
+        reader: Reader | None = None,
+        scorer: PairScorer | None = None,
         library: Library | None = None,
     ) -> None:
         self.settings = settings
         self._store = store
         self._embedder = embedder
+        self._analyzer = analyzer or load_analyzer(settings.language)
+        self._reader = reader or Reader.load(settings.reader_model)
+        if not settings.rescore:
+            self._reader = self._reader.without_rescoring()
+        # The cross-encoder loads on its first question, and only if the reader rescores.
+        self._scorer = scorer or (
+            CrossEncoderScorer(settings.cross_encoder or DEFAULT_CROSS_ENCODER)
+            if self._reader.rescore
+            else None
+        )
         self._library = library or Library()
         options = RetrievalOptions(
             candidates=settings.candidates, hybrid=settings.hybrid, rrf_k=settings.rrf_k
         )
-        self._retriever = self._library.retriever(options, store, embedder)
+        self._retriever = self._library.retriever(options, store, embedder, self._analyzer.language)
+        threshold = settings.abstain_threshold
         self._answerer = ExtractiveAnswerer(
-            self._retriever.idf,
             AnswerOptions(
+                threshold=self._reader.threshold if threshold is None else threshold,
+                short_threshold=self._reader.short_threshold,
+                figure_labels=self._analyzer.figure_labels,
                 max_sentences=settings.max_answer_sentences,
-                abstain_threshold=settings.abstain_threshold,
-                weights=EvidenceWeights.from_settings(settings),
-            ),
+                top_k=settings.top_k,
+            )
         )
         self._backend = backend
         self._generative = (
@@ -65,6 +83,7 @@ class Assistant:
                 backend,
                 SupportChecker(
                     embedder.embed,
+                    self._analyzer,
                     SupportOptions(settings.support_similarity, settings.support_coverage),
                 ),
                 self._answerer,
@@ -87,6 +106,8 @@ class Assistant:
         *,
         settings: Settings | None = None,
         embedder: Embedder | None = None,
+        analyzer: Analyzer | None = None,
+        reader: Reader | None = None,
         llm: str | LLMBackend | None = None,
         create: bool = True,
         **overrides: Any,
@@ -97,6 +118,8 @@ class Assistant:
             store: folder of the embedded Chroma store; default from settings (``.citeqa``).
             settings: a ready ``Settings``; otherwise read from citeqa.toml / CITEQA_*.
             embedder: the embedding model; default the bundled all-MiniLM-L6-v2.
+            analyzer: the language analyzer; default the one for ``settings.language``.
+            reader: the fitted reader; default the one ``settings.reader_model`` names.
             llm: a backend name (extractive, openai, ollama, llamacpp) or a ready backend.
             create: when False, a missing store raises ``StoreError`` instead.
             **overrides: individual settings, e.g. ``top_k=8``.
@@ -118,7 +141,7 @@ class Assistant:
             create=create,
         )
         backend = llm if llm is not None and not isinstance(llm, str) else _backend(settings)
-        return cls(settings, chunk_store, embedder, backend)
+        return cls(settings, chunk_store, embedder, backend, analyzer=analyzer, reader=reader)
 
     def configure(self, **overrides: Any) -> Assistant:
         """An assistant over the same store with some settings changed, e.g. ``top_k=5``.
@@ -142,7 +165,21 @@ class Assistant:
             self.settings
         )
         backend = self._backend if same_llm else _backend(settings)
-        return Assistant(settings, self._store, self._embedder, backend, library=self._library)
+        same_reader = (settings.reader_model, settings.cross_encoder, settings.rescore) == (
+            self.settings.reader_model,
+            self.settings.cross_encoder,
+            self.settings.rescore,
+        )
+        return Assistant(
+            settings,
+            self._store,
+            self._embedder,
+            backend,
+            analyzer=self._analyzer,
+            reader=self._reader if same_reader else None,
+            scorer=self._scorer if same_reader else None,
+            library=self._library,
+        )
 
     def ingest(
         self, paths: list[str | Path], progress: ProgressCallback | None = None
@@ -152,6 +189,7 @@ class Assistant:
             list(paths),
             self._store,
             self._embedder,
+            self._analyzer,
             options=ChunkingOptions(
                 max_tokens=self.settings.max_chunk_tokens, window=self.settings.window
             ),
@@ -211,32 +249,39 @@ class Assistant:
         """Text deltas as the answer is written, then the final, verified ``Answer``."""
         message = _check_question(message)
         standalone, context = self._resolve(message, history)
-        parts = split_compound(standalone)
-        if self._generative is not None and len(parts) == 1:
-            query = build_query(standalone, context)
-            passages = self._retrieve(query)
-            for item in self._generative.stream(query, passages, self.document_text):
-                if isinstance(item, Answer):
-                    yield self._label(item, message, standalone, context)
-                else:
-                    yield item
-            return
-        answers = [
+        analysis = self._analyzer.analyze([standalone])[0]
+        parts = split_compound(analysis)
+        if len(parts) > 1:
             # Each part keeps the whole question as context: "Who is he, and when did that
             # visit take place?" needs the first half to know which visit.
-            self._answer_one(
-                build_query(part, f"{context} {standalone}" if len(parts) > 1 else context)
+            context_of_parts = f"{context} {standalone}".strip()
+            answer = merge_answers(
+                standalone,
+                [
+                    self._answer_one(build_query(self._analyzer, part, context_of_parts))
+                    for part in parts
+                ],
             )
-            for part in parts
-        ]
-        answer = answers[0] if len(answers) == 1 else merge_answers(standalone, answers)
+        else:
+            query = build_query(self._analyzer, standalone, context, analysis)
+            if self._generative is not None:
+                for item in self._generative.stream(query, self.read(query), self.document_text):
+                    if isinstance(item, Answer):
+                        yield self._label(item, message, standalone, context)
+                    else:
+                        yield item
+                return
+            answer = self._answer_one(query)
         yield answer.text
         yield self._label(answer, message, standalone, context)
 
     def _resolve(self, message: str, history: Sequence[Turn]) -> tuple[str, str]:
         """(question to answer, context words) for a possibly elliptical follow-up."""
         previous = user_turns(history)
-        if not previous or not is_follow_up(message):
+        if not previous:
+            return message, ""
+        analyses = self._analyzer.analyze([message, *previous[-2:]])
+        if not is_follow_up(analyses[0]):
             return message, ""
         if self._backend is not None:
             try:
@@ -248,7 +293,7 @@ class Assistant:
                     return rewritten, ""
             except BackendError as error:
                 logger.warning("condensing the follow-up failed: %s", error)
-        return message, follow_up_context(message, history)
+        return message, follow_up_context(analyses[0], analyses[1:])
 
     @staticmethod
     def _label(answer: Answer, message: str, standalone: str, context: str) -> Answer:
@@ -259,11 +304,22 @@ class Assistant:
             answer.standalone_question = f"{message} (context: {context})"
         return answer
 
-    def _retrieve(self, query: Query) -> list[Passage]:
-        return self._retriever.retrieve(query.message, self.settings.top_k, query.context)
+    def read(self, query: Query) -> list[Reading]:
+        """Every candidate passage for ``query``, read by the fitted reader, best first.
+
+        What ``bench.fit_reader`` fits on and what the answerers answer from: each reading
+        holds the passage, the probability that it answers, its likeliest short answer and
+        the features behind them.
+        """
+        passages = self._retriever.retrieve(query)
+        return self._reader.read(query, passages, self.document_lemmas, self._scorer)
 
     def _answer_one(self, query: Query) -> Answer:
-        return self._answerer.answer(query, self._retrieve(query), self.document_text)
+        return self._answerer.answer(query.message, self.read(query), self.document_text)
+
+    def query(self, question: str, context: str = "") -> Query:
+        """``question`` analysed, ready for ``read``."""
+        return build_query(self._analyzer, _check_question(question), context)
 
     def documents(self) -> list[StoredDocument]:
         """Every ingested file, sorted by source path."""
@@ -288,6 +344,13 @@ class Assistant:
             self._texts[source] = self._store.document_text(source)
         return self._texts[source]
 
+    def document_lemmas(self, source: str) -> frozenset[str]:
+        """The content lemmas of an ingested file (what it names anywhere)."""
+        lemmas = self._library.lemmas
+        if source not in lemmas:
+            lemmas[source] = self._store.document_lemmas(source)
+        return lemmas[source]
+
 
 def _backend(settings: Settings) -> LLMBackend | None:
     return build_backend(BackendConfig.from_settings(settings))
@@ -306,7 +369,15 @@ def _check_question(question: str) -> str:
 
 # Settings that decide what the store holds, so ``configure`` may not change them.
 _STORE_SETTINGS = frozenset(
-    {"store", "chroma_url", "collection", "embed_model_path", "max_chunk_tokens", "window"}
+    {
+        "store",
+        "chroma_url",
+        "collection",
+        "embed_model_path",
+        "max_chunk_tokens",
+        "window",
+        "language",
+    }
 )
 
 

@@ -1,8 +1,11 @@
 """Two questions in one ("On what date did X begin, and on what date did Y report Z?").
 
-Each part is answered on its own (its own answer type, its own best passage), and the parts'
-answers are joined with their citation markers renumbered. Without the split, the answerer
-would look for one sentence answering both halves, which rarely exists.
+Each part is answered on its own (its own best passage, its own short answer), and the
+parts' answers are joined with their citation markers renumbered. Without the split, the
+reader would look for one sentence answering both halves, which rarely exists.
+
+The split is read from the analysis: a coordinating conjunction is followed by an asking
+word (or a preposition and one), and the clause before it asks too.
 """
 
 from __future__ import annotations
@@ -10,52 +13,41 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from lang import Analysis, Token
 from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage
 
-_SPLIT = re.compile(
-    r",?\s+and\s+(?=(?:what|which|who|whom|whose|when|where|why|how|(?:on|in|at|for) what)\b)",
-    re.IGNORECASE,
-)
 _MARKER = re.compile(r"\[(\d+)\]")
 _MIN_PART_WORDS = 3
 
 
-# "Name the deputy defense minister and the deputy foreign minister quoted in the reports":
-# two people asked for at once; a clause after the second ("quoted ...") belongs to both
-# unless the first has its own ("the minister who briefed ... and the envoy who spoke ...").
-_COORDINATED = re.compile(
-    r"^\s*(?P<ask>name|identify|who (?:is|was|are|were))\s+the\s+(?P<first>[^?]+?),?\s+"
-    r"and\s+the\s+(?P<second>[^?]+?)\s*[?.]?\s*$",
-    re.IGNORECASE,
-)
-# A relative clause, or a participle with its preposition ("quoted in", "named by").
-_CLAUSE = re.compile(
-    r"\s+(?:who|that|which|(?-i:[a-z]\w+ed)\s+(?:in|by|at|on|to|from|about|with|as))\b",
-    re.IGNORECASE,
-)
-# "the mediator between Brask and the Vellmark council": one thing, not two.
-_JOINS = re.compile(r"\b(?:between|both|among)\b", re.IGNORECASE)
+def _opens_a_question(tokens: tuple[Token, ...], at: int) -> bool:
+    """The clause from ``at`` opens with an asking word, or a preposition and one
+    ("and which president", "and on what date")."""
+    following = [t for t in tokens[at : at + 2] if t.pos != "PUNCT"]
+    return bool(following) and (
+        following[0].asks
+        or (following[0].pos == "ADP" and len(following) > 1 and following[1].asks)
+    )
 
 
-def _split_coordinated(question: str) -> list[str]:
-    match = _COORDINATED.match(question)
-    if not match or _JOINS.search(match.group("first")):
-        return []
-    first, second = match.group("first"), match.group("second")
-    if not _CLAUSE.search(first) and (clause := _CLAUSE.search(second)):
-        first += second[clause.start() :]
-    ask = match.group("ask")
-    return [f"{ask[0].upper()}{ask[1:]} the {part}?" for part in (first, second)]
+def split_compound(question: Analysis) -> list[str]:
+    """The sub-questions of ``question``, or ``[question.text]`` when it asks one thing."""
+    tokens = question.tokens
+    text = question.text
+    for at, token in enumerate(tokens):
+        if token.pos != "CCONJ" or not _opens_a_question(tokens, at + 1):
+            continue
+        if not any(t.asks for t in tokens[:at]):
+            continue
+        parts = [text[: token.start].strip(" ,;"), text[token.end :].strip(" ,;")]
+        if all(len(p.split()) >= _MIN_PART_WORDS for p in parts):
+            return [_as_question(p) for p in parts]
+    return [text]
 
 
-def split_compound(question: str) -> list[str]:
-    """The sub-questions of ``question``, or ``[question]`` when it asks one thing."""
-    if coordinated := _split_coordinated(question):
-        return coordinated
-    parts = [p.strip(" ?,") for p in _SPLIT.split(question)]
-    if len(parts) < 2 or any(len(p.split()) < _MIN_PART_WORDS for p in parts):
-        return [question]
-    return [p[0].upper() + p[1:] + "?" for p in parts]
+def _as_question(part: str) -> str:
+    part = part.rstrip(" ?.!")
+    return part[0].upper() + part[1:] + "?"
 
 
 def _renumber(text: str, offset: int) -> str:

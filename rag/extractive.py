@@ -1,4 +1,4 @@
-"""The default answerer: picks the sentences that answer, quotes them and cites each one.
+"""The default answerer: quotes the sentence the reader trusts most, and cites it.
 
 No generative model is involved, so nothing can be invented: every word of an answer is
 either a span of a cited sentence or fixed wording ("The documents do not say.").
@@ -6,207 +6,160 @@ either a span of a cited sentence or fixed wording ("The documents do not say.")
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
-from rag.candidates import antecedent, counted_thing
-from rag.evidence import (
-    Evidence,
-    EvidenceWeights,
-    Query,
-    TextLookup,
-    calibrated,
-    cite,
-    score_passages,
-)
-from rag.outlets import answer_by_outlet
-from rag.question import AnswerType, is_instruction
-from rag.types import ABSTAIN_TEXT, Answer, Passage, Sentence
+from lang import Span
+from rag.reader import Reading
+from rag.types import ABSTAIN_TEXT, Answer, Citation, Passage, Sentence, TextLookup
 
 
 @dataclass(frozen=True)
 class AnswerOptions:
-    max_sentences: int = int(calibrated("max_answer_sentences"))
-    abstain_threshold: float = calibrated("abstain_threshold")
-    # Another passage is cited when its evidence is at least this share of the best one's.
+    threshold: float  # least probability of the best sentence, else abstain
+    short_threshold: float  # least span probability for a short answer to lead
+    # Entity labels of counts and amounts: two files giving different ones disagree.
+    figure_labels: frozenset[str] = frozenset()
+    max_sentences: int = 2
+    top_k: int = 10  # passages kept with the answer (what the UI lists)
+    # Another file's sentence is cited too when it gives the same short answer and the
+    # reader trusts it at least this share as much as the best one.
     support_ratio: float = 0.85
-    # A conflicting figure from another report is shown down to this share of the best score:
-    # hiding a disagreement is worse than showing a slightly weaker passage.
+    # A different figure of the same type from another file is shown down to this share of
+    # the best probability: hiding a disagreement is worse than showing a weaker sentence.
     conflict_ratio: float = 0.75
-    weights: EvidenceWeights = field(default_factory=EvidenceWeights)
 
 
-def vote_short_answer(scored: list[Evidence], floor: float) -> str | None:
-    """The typed span the best passages agree on (redundancy-based answer extraction)."""
-    votes: dict[str, float] = defaultdict(float)
-    spelling: dict[str, str] = {}
-    for item in scored:
-        if item.score < floor:
-            break
-        for rank, candidate in enumerate(item.candidates):
-            key = candidate.lower()
-            votes[key] += item.score / (1 + 0.5 * rank)
-            spelling.setdefault(key, candidate)
-    best = [k for k in votes if k in scored[0].text.lower()]
-    if not best:
-        return None
-    return spelling[max(best, key=lambda k: votes[k])]
+def cite(n: int, passage: Passage, text_of: TextLookup, span: Span | None = None) -> Citation:
+    """Citation ``[n]`` of a passage's sentence, or of ``span`` in its file.
 
-
-def find_disagreement(
-    query: Query, scored: list[Evidence], short: str, floor: float
-) -> Evidence | None:
-    """A passage from another report that gives a different figure for the same thing."""
-    best = scored[0]
-    thing = counted_thing(best.text, short) & set(query.terms)
-    if query.kind is not AnswerType.NUMBER or not thing:
-        return None
-    for item in scored[1:]:
-        if item.score < floor or item.source == best.source or not item.candidates:
-            continue
-        other = item.candidates[0]
-        if other.lower() != short.lower() and thing & counted_thing(item.text, other):
-            return item
-    return None
-
-
-def _conflict_floor(query: Query, best: Evidence, options: AnswerOptions) -> float:
-    """The least evidence a report needs for its different figure to be shown.
-
-    When the question names what it counts ("how many corridors") and the other report
-    counts that very thing, its figure is shown whenever it would be answered on its own:
-    a report worded further from the question still disagrees.
+    The quote is read from the file, so ``quote == file_text[start:end]`` always holds.
     """
-    if query.spec.counted:
-        return options.abstain_threshold
-    return best.score * options.conflict_ratio
+    chunk = passage.chunk
+    start, end = (span.start, span.end) if span else (chunk.start, chunk.end)
+    return Citation(
+        n=n,
+        source=chunk.source,
+        start=start,
+        end=end,
+        quote=text_of(chunk.source)[start:end],
+        score=round(passage.score, 4),
+        title=chunk.meta.title,
+        outlet=chunk.meta.outlet,
+        date=chunk.meta.date,
+    )
+
+
+def _short(reading: Reading, text_of: TextLookup, floor: float) -> str | None:
+    if reading.span is None or reading.span_probability < floor:
+        return None
+    text = text_of(reading.passage.chunk.source)[reading.span.start : reading.span.end]
+    return " ".join(text.split()) or None
 
 
 class ExtractiveAnswerer:
     """Answers by quoting the best-supported sentences, or abstains."""
 
-    def __init__(self, idf: Callable[[str], float], options: AnswerOptions | None = None) -> None:
-        self._idf = idf
-        self._options = options or AnswerOptions()
+    def __init__(self, options: AnswerOptions) -> None:
+        self.options = options
 
-    def answer(self, query: Query, passages: list[Passage], text_of: TextLookup) -> Answer:
-        options = self._options
-        if is_instruction(query.message) or not passages:
-            return Answer(query.message, ABSTAIN_TEXT, True, passages=passages)
-        scored = score_passages(query, passages, self._idf, text_of, options.weights)
-        best = scored[0]
-        if best.score < options.abstain_threshold:
-            return Answer(query.message, ABSTAIN_TEXT, True, passages=passages, evidence=best.score)
-        if wanted := query.spec.outlets:
-            # One outlet: the best report's. Several: every report that would be answered.
-            lowest = options.abstain_threshold if wanted > 1 else best.score
-            published = answer_by_outlet(query, scored, lowest, wanted, text_of)
-            if published is not None:
-                return published
-        floor = best.score * options.support_ratio
-        short = (
-            vote_short_answer(scored, floor) if best.candidates and not query.spec.several else None
-        )
-        if not best.candidates:  # then there is no short answer either
-            speaker = _answer_by_antecedent(query, best, passages, text_of)
-            if speaker is not None:
-                return speaker
-        conflict = (
-            find_disagreement(query, scored, short, _conflict_floor(query, best, options))
-            if short
-            else None
-        )
+    def answer(self, question: str, readings: list[Reading], text_of: TextLookup) -> Answer:
+        """The answer to ``question`` from ``readings`` (best first)."""
+        options = self.options
+        passages = [replace(r.passage, score=r.probability) for r in readings[: options.top_k]]
+        if not readings or readings[0].probability < options.threshold:
+            evidence = readings[0].probability if readings else 0.0
+            return Answer(question, ABSTAIN_TEXT, True, passages=passages, evidence=evidence)
+        best = readings[0]
+        short = _short(best, text_of, options.short_threshold)
+        conflict = self._disagreement(best, readings, short, text_of)
+        claim: str | None
         if conflict is not None and short is not None:
             chosen = [best, conflict]
-            text = _compose_conflict(short, chosen)
+            other = _short(conflict, text_of, options.short_threshold) or ""
+            text = _compose_conflict(short, other, chosen)
+            claim = f"The sources differ: {short}; {other}."
         else:
-            chosen = _supporting(best, scored, short, floor, options.max_sentences)
+            chosen = self._supporting(best, readings, short)
             text = _compose(short, chosen)
-        citations = [cite(n, item, text_of) for n, item in enumerate(chosen, start=1)]
-        answer = Answer(query.message, text, False, citations, passages, best.score)
-        answer.sentences = _sentences(short, chosen, conflict is not None)
+            claim = short
+        scored = [replace(r.passage, score=r.probability) for r in chosen]
+        citations = [cite(n, p, text_of) for n, p in enumerate(scored, start=1)]
+        answer = Answer(question, text, False, citations, passages, best.probability)
+        answer.sentences = _sentences(claim, chosen, conflict is not None)
         return answer
 
+    def _supporting(
+        self, best: Reading, readings: list[Reading], short: str | None
+    ) -> list[Reading]:
+        """The best sentence, plus sentences of other files that give the same answer."""
+        chosen = [best]
+        floor = best.probability * self.options.support_ratio
+        for reading in readings[1:]:
+            if len(chosen) >= self.options.max_sentences or reading.probability < floor:
+                break
+            if reading.passage.chunk.source in {c.passage.chunk.source for c in chosen}:
+                continue
+            if short is None or short.lower() in reading.passage.chunk.text.lower():
+                chosen.append(reading)
+        return chosen
 
-def _answer_by_antecedent(
-    query: Query, best: Evidence, passages: list[Passage], text_of: TextLookup
-) -> Answer | None:
-    """ "Who said ...?" answered by a quote ending "he noted", or "Which road ...?" by a
-    sentence about "this road": the name given in the sentence just before."""
-    chunk = best.passage.chunk
-    text = text_of(chunk.source)
-    found = antecedent(text, chunk.window_start, chunk.start, chunk.text, query.spec)
-    if found is None:
+    def _disagreement(
+        self, best: Reading, readings: list[Reading], short: str | None, text_of: TextLookup
+    ) -> Reading | None:
+        """A sentence of another file that gives a different figure of the same type."""
+        figures = self.options.figure_labels
+        if short is None or best.span is None or best.span.label not in figures:
+            return None
+        floor = max(self.options.threshold, best.probability * self.options.conflict_ratio)
+        for reading in readings[1:]:
+            if reading.probability < floor:
+                break
+            if reading.passage.chunk.source == best.passage.chunk.source or reading.span is None:
+                continue
+            other = _short(reading, text_of, self.options.short_threshold)
+            if (
+                other
+                and reading.span.label == best.span.label
+                and other.lower() != short.lower()
+                and other.lower() not in best.passage.chunk.text.lower()
+            ):
+                return reading
         return None
-    name, start, end = found
-    named = cite(1, best, text_of, (start, end))
-    quoted = cite(2, best, text_of)
-    answer = Answer(
-        query.message,
-        f'{name} [1]. "{best.text}" [2]',
-        False,
-        [named, quoted],
-        passages,
-        best.score,
-    )
-    answer.sentences = [
-        Sentence(name, [1], True, 1.0, "", [1]),
-        Sentence(f'"{best.text}"', [2], True, 1.0, "", [2]),
-    ]
-    return answer
 
 
-def _supporting(
-    best: Evidence, scored: list[Evidence], short: str | None, floor: float, limit: int
-) -> list[Evidence]:
-    """The best passage, plus passages from other reports that state the same thing."""
-    chosen = [best]
-    for item in scored[1:]:
-        if len(chosen) >= limit or item.score < floor:
-            break
-        if item.source in {c.source for c in chosen}:
-            continue
-        if short is None or short.lower() in item.text.lower():
-            chosen.append(item)
-    return chosen
-
-
-def _sentences(short: str | None, chosen: list[Evidence], conflict: bool) -> list[Sentence]:
+def _sentences(claim: str | None, chosen: list[Reading], conflict: bool) -> list[Sentence]:
     """The answer's sentences: each quotes or extracts from what it cites, so each is backed."""
     numbers = list(range(1, len(chosen) + 1))
     quoted = [
-        Sentence(f'"{item.text}"', [n], True, 1.0, "", [n])
-        for n, item in zip(numbers, chosen, strict=True)
+        Sentence(f'"{r.passage.chunk.text}"', [n], True, 1.0, "", [n])
+        for n, r in zip(numbers, chosen, strict=True)
     ]
-    if conflict and short:
-        claim = f"The sources differ: {short}; {chosen[1].candidates[0]}."
+    if claim and conflict:
         return [Sentence(claim, numbers, True, 1.0, "", numbers), *quoted]
-    if short:
-        return [Sentence(short, numbers, True, 1.0, "", numbers), quoted[0]]
+    if claim:
+        return [Sentence(claim, numbers, True, 1.0, "", numbers), quoted[0]]
     return [
-        Sentence(item.text, [n], True, 1.0, "", [n])
-        for n, item in zip(numbers, chosen, strict=True)
+        Sentence(r.passage.chunk.text, [n], True, 1.0, "", [n])
+        for n, r in zip(numbers, chosen, strict=True)
     ]
 
 
-def _when(item: Evidence) -> str:
-    meta = item.passage.chunk.meta
+def _when(reading: Reading) -> str:
+    meta = reading.passage.chunk.meta
     parts = [p for p in (meta.outlet, meta.date) if p]
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _compose(short: str | None, chosen: list[Evidence]) -> str:
+def _compose(short: str | None, chosen: list[Reading]) -> str:
     if short:
         markers = "".join(f"[{n}]" for n in range(1, len(chosen) + 1))
-        return f'{short} {markers}. "{chosen[0].text}" [1]'
-    return " ".join(f"{item.text} [{n}]" for n, item in enumerate(chosen, start=1))
+        return f'{short} {markers}. "{chosen[0].passage.chunk.text}" [1]'
+    return " ".join(f"{r.passage.chunk.text} [{n}]" for n, r in enumerate(chosen, start=1))
 
 
-def _compose_conflict(short: str, chosen: list[Evidence]) -> str:
+def _compose_conflict(short: str, other: str, chosen: list[Reading]) -> str:
     first, second = chosen
-    other = second.candidates[0]
     return (
         f"The sources differ: {short} [1]{_when(first)}; {other} [2]{_when(second)}. "
-        f'"{first.text}" [1] "{second.text}" [2]'
+        f'"{first.passage.chunk.text}" [1] "{second.passage.chunk.text}" [2]'
     )

@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from rag.backends import LLMBackend
-from rag.evidence import Query, TextLookup
 from rag.extractive import ExtractiveAnswerer
 from rag.prompt import answer_prompt
-from rag.types import ABSTAIN_TEXT, Answer, Passage, Sentence
+from rag.question import Query
+from rag.reader import Reading
+from rag.types import ABSTAIN_TEXT, Answer, Passage, Sentence, TextLookup
 from rag.verify import SupportChecker, verify_answer
 from store.errors import BackendError
 
@@ -54,9 +55,9 @@ class GenerativeAnswerer:
         self._extractive = extractive
         self._options = options or GenerativeOptions()
 
-    def answer(self, query: Query, passages: list[Passage], text_of: TextLookup) -> Answer:
+    def answer(self, query: Query, readings: list[Reading], text_of: TextLookup) -> Answer:
         final = None
-        for item in self.stream(query, passages, text_of):
+        for item in self.stream(query, readings, text_of):
             if isinstance(item, Answer):
                 final = item
         if final is None:  # stream() always ends with an Answer; this keeps mypy honest
@@ -64,15 +65,15 @@ class GenerativeAnswerer:
         return final
 
     def stream(
-        self, query: Query, passages: list[Passage], text_of: TextLookup
+        self, query: Query, readings: list[Reading], text_of: TextLookup
     ) -> Iterator[str | Answer]:
         """Text deltas as the model writes, then the verified ``Answer``."""
-        gate = self._extractive.answer(query, passages, text_of)
+        gate = self._extractive.answer(query.message, readings, text_of)
         if gate.abstained:
             yield gate.text
             yield gate
             return
-        shown = passages[: self._options.prompt_passages]
+        shown = gate.passages[: self._options.prompt_passages]
         prompt = answer_prompt(query.message, shown, text_of)
         parts: list[str] = []
         try:

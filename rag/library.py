@@ -19,16 +19,18 @@ class Library:
 
     def __init__(self) -> None:
         self.texts: dict[str, str] = {}
-        self._retrievers: dict[RetrievalOptions, HybridRetriever] = {}
+        self.lemmas: dict[str, frozenset[str]] = {}
+        self._retrievers: dict[tuple[RetrievalOptions, str], HybridRetriever] = {}
         self._lock = threading.Lock()
 
     def retriever(
-        self, options: RetrievalOptions, store: ChunkStore, embedder: Embedder
+        self, options: RetrievalOptions, store: ChunkStore, embedder: Embedder, language: str
     ) -> HybridRetriever:
         with self._lock:
-            if options not in self._retrievers:
-                self._retrievers[options] = HybridRetriever(store, embedder, options)
-            return self._retrievers[options]
+            key = (options, language)
+            if key not in self._retrievers:
+                self._retrievers[key] = HybridRetriever(store, embedder, options, language)
+            return self._retrievers[key]
 
     def changed(self) -> None:
         """The store's files changed: rebuild keyword indexes and re-read texts when asked."""
@@ -36,6 +38,7 @@ class Library:
             for retriever in self._retrievers.values():
                 retriever.refresh()
             self.texts.clear()
+            self.lemmas.clear()
 
 
 def safe_upload_name(name: str) -> str:

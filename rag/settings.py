@@ -38,44 +38,29 @@ class Settings(BaseSettings):
     top_k: int = Field(10, ge=1, le=50, description="Passages handed to the answerer.")
     hybrid: bool = Field(True, description="Fuse BM25 keyword search with dense search.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
-    max_answer_sentences: int = Field(2, ge=1, le=5, description="Sentences quoted per answer.")
-    similarity_weight: float = Field(
-        0.4, ge=0.0, le=1.0, description="Evidence: weight of question-sentence similarity."
+    max_answer_sentences: int = Field(2, ge=1, le=5, description="Sentences cited per answer.")
+    language: str = Field("en", description="Language of the documents (its analyzer).")
+    reader_model: Path | None = Field(
+        None,
+        description="Fitted reader weights (JSON from bench.fit_reader); default: the bundled "
+        "rag/models/reader.json.",
     )
-    coverage_weight: float = Field(
-        0.4, ge=0.0, le=1.0, description="Evidence: weight of question terms in the sentence."
+    rescore: bool = Field(
+        True,
+        description="Read the best sentences again with the cross-encoder (more accurate; off "
+        "answers in about half the time).",
     )
-    window_weight: float = Field(
-        0.2, ge=0.0, le=1.0, description="Evidence: weight of question terms in the window."
+    cross_encoder: Path | None = Field(
+        None,
+        description="Folder of the cross-encoder a rescoring reader uses; default: the bundled "
+        "rag/models/cross-encoder.",
     )
-    untyped_penalty: float = Field(
-        0.0,
+    abstain_threshold: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
-        description="Evidence factor for a sentence with no span of the asked type (number...).",
-    )
-    unnamed_penalty: float = Field(
-        0.75,
-        ge=0.0,
-        le=1.0,
-        description="Evidence factor for a sentence with no name, for who / which-place "
-        "questions (a group such as 'militants' can answer 'who').",
-    )
-    headline_penalty: float = Field(
-        0.7, ge=0.0, le=1.0, description="Evidence factor for a headline (no full sentence)."
-    )
-    missing_anchor_penalty: float = Field(
-        0.3,
-        ge=0.0,
-        le=1.0,
-        description="Evidence cut per share of the question's names, numbers and dates "
-        "missing from the passage's window.",
-    )
-    abstain_threshold: float = Field(
-        0.275,
-        ge=0.0,
-        le=1.0,
-        description="Evidence score below which the answer is 'the documents do not say'.",
+        description="Least probability of the best sentence, else 'the documents do not say'; "
+        "default: the threshold fitted with the reader.",
     )
 
     llm: Literal["extractive", "openai", "ollama", "llamacpp"] = Field(

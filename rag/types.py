@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from store.types import Chunk
 
 ABSTAIN_TEXT = "The documents do not say."
+
+TextLookup = Callable[[str], str]
+"""Raw text of an ingested file, by source path."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,7 @@ class Passage:
     similarity: float
     dense_rank: int | None = None
     keyword_rank: int | None = None
+    score: float = 0.0  # the reader's probability that the sentence holds the answer
 
 
 @dataclass(frozen=True)

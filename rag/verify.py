@@ -1,14 +1,16 @@
 """Citation verification: is each sentence of an answer backed by the passage it cites?
 
-A sentence is supported only when (1) every number, date and name in it is found in the
-cited text (allowing inflection and number formats), (2) most of its content words are
-there, and (3) its embedding is close enough to the cited sentence's. The similarity
-threshold is fitted on labelled supported / unsupported pairs (tests/data/support_pairs.jsonl)
-by ``python -m bench.calibrate_support``. Each citation is narrowed to the one sentence of
-the cited passage that supports the claim best, so ``quote == file_text[start:end]`` holds.
+A sentence is supported only when (1) every name, date and figure in it (an entity, or a
+lone number) is found in the cited text, numbers compared by
+value ("2,500" and "2500", "four" and "4"), (2) most of its content words are there, as
+lemmas, and (3) its embedding is close enough to the cited sentence's. The similarity
+threshold is fitted on labelled supported / unsupported pairs
+(tests/data/support_pairs.jsonl) by ``python -m bench.calibrate_support``. Each citation is
+narrowed to the one sentence of the cited passage that supports the claim best, so
+``quote == file_text[start:end]`` holds.
 
 No maintained library checks citations this way (ALCE uses an NLI model we cannot ship
-here), hence this module.
+here), hence this module. Words, names and numbers come from the language analyzer.
 """
 
 from __future__ import annotations
@@ -18,50 +20,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.text import DATE_PATTERN, NAME_PATTERN, NUMBER_PATTERN, STOPWORDS, content_terms, stem
+from lang import Analysis, Analyzer, Token
 from rag.types import Citation, Passage, Sentence
-from store.chunker import sentence_spans
 
 Embed = Callable[[list[str]], list[list[float]]]
 TextLookup = Callable[[str], str]
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
-_NUMBER_WORDS = {
-    word: str(i)
-    for i, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
-_NUMBER_WORDS |= {
-    word: str(10 * i)
-    for i, word in enumerate(
-        ["", "", "", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    )
-    if word
-}
-_DIGITS = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True)
@@ -85,37 +50,37 @@ class Span:
     text: str
 
 
-def key_facts(claim: str) -> list[tuple[str, set[str]]]:
-    """Numbers, dates and names in ``claim``: (as written, terms that must be found)."""
+def _value(token: Token) -> str:
+    """A number by its value, the way it is compared: "2,500" and "2500.0" -> "2500"."""
+    return f"{token.number:.12g}" if token.number is not None else token.lemma
+
+
+def key_facts(claim: Analysis) -> list[tuple[str, set[str]]]:
+    """Names and figures in ``claim``: (as written, what must be found to back it)."""
     facts: list[tuple[str, set[str]]] = []
-    for match in NUMBER_PATTERN.finditer(claim):
-        facts.extend((match.group(), {n}) for n in numbers_in(match.group()))
-    for match in DATE_PATTERN.finditer(claim):
-        facts.extend(
-            (word, {stem(word)})
-            for word in re.findall(r"[A-Za-z]+", match.group())
-            if word.lower() not in STOPWORDS and word.lower() not in {"am", "pm", "m"}
-        )
-    for match in NAME_PATTERN.finditer(claim):
-        terms = {t for t in content_terms(match.group()) if not DATE_PATTERN.fullmatch(t)}
-        if terms:
-            facts.append((match.group(), terms))
+    covered: set[int] = set()
+    for entity in claim.entities:
+        tokens = claim.tokens_in(entity.start, entity.end)
+        covered.update(t.start for t in tokens)
+        needed = {_value(t) for t in tokens if t.content or t.number is not None}
+        if needed:
+            facts.append((claim.text[entity.start : entity.end], needed))
+    facts += [
+        (t.text, {_value(t)})
+        for t in claim.tokens
+        if t.number is not None and t.start not in covered
+    ]
     return facts
 
 
-def numbers_in(text: str) -> set[str]:
-    """Numbers written as digits or words, normalised: "2,500" -> "2500", "four" -> "4"."""
-    found = {m.group().rstrip(".,").replace(",", "") for m in _DIGITS.finditer(text)}
-    found |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
-    return {f for f in found if f}
+def _vocabulary(evidence: Analysis) -> set[str]:
+    return {t.lemma for t in evidence.tokens} | {_value(t) for t in evidence.tokens}
 
 
-def _vocabulary(text: str) -> set[str]:
-    return (
-        set(content_terms(text))
-        | numbers_in(text)
-        | {stem(w) for w in re.findall(r"[A-Za-z]+", text)}
-    )
+def absent_facts(claim: Analysis, evidence: Analysis) -> list[str]:
+    """The names and figures of ``claim`` (as written) that ``evidence`` does not hold."""
+    vocabulary = _vocabulary(evidence)
+    return [shown for shown, needed in key_facts(claim) if not needed <= vocabulary]
 
 
 def _cosine(a: list[float], b: list[float]) -> float:
@@ -127,8 +92,11 @@ def _cosine(a: list[float], b: list[float]) -> float:
 class SupportChecker:
     """Judges claims against evidence text with key facts, word coverage and similarity."""
 
-    def __init__(self, embed: Embed, options: SupportOptions | None = None) -> None:
+    def __init__(
+        self, embed: Embed, analyzer: Analyzer, options: SupportOptions | None = None
+    ) -> None:
         self._embed = embed
+        self.analyzer = analyzer
         self._options = options or SupportOptions()
 
     def judge(self, claim: str, evidence: Sequence[str]) -> list[Verdict]:
@@ -136,17 +104,18 @@ class SupportChecker:
         if not evidence:
             return []
         vectors = self._embed([claim, *evidence])
+        claimed, *analyses = self.analyzer.analyze([claim, *evidence])
         return [
-            self._verdict(claim, text, _cosine(vectors[0], v))
-            for text, v in zip(evidence, vectors[1:], strict=True)
+            self._verdict(claimed, analysis, _cosine(vectors[0], v))
+            for analysis, v in zip(analyses, vectors[1:], strict=True)
         ]
 
-    def _verdict(self, claim: str, evidence: str, similarity: float) -> Verdict:
+    def _verdict(self, claim: Analysis, evidence: Analysis, similarity: float) -> Verdict:
         vocabulary = _vocabulary(evidence)
-        terms = set(content_terms(claim))
+        terms = set(claim.content_lemmas())
         coverage = len(terms & vocabulary) / len(terms) if terms else 1.0
         support = 0.5 * coverage + 0.5 * max(similarity, 0.0)
-        missing = [shown for shown, needed in key_facts(claim) if not needed <= vocabulary]
+        missing = absent_facts(claim, evidence)
         if missing:
             return Verdict(False, support, f"'{missing[0]}' is not in the cited passage")
         if coverage < self._options.coverage_threshold:
@@ -156,42 +125,51 @@ class SupportChecker:
         return Verdict(True, support, "")
 
 
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
-
-
 def _numbers(markers: str) -> list[int]:
     return [int(n) for group in _MARKERS.findall(markers) for n in group.split(",")]
 
 
-def split_sentences(text: str) -> list[tuple[str, list[int]]]:
+def split_sentences(text: str, analyzer: Analyzer) -> list[tuple[str, list[int]]]:
     """Sentences of a generated answer with the [n] markers that belong to each one.
 
-    Models write "... Aleppo [1]." and "... Aleppo. [1]" alike; in the second form the
-    sentence splitter puts "[1]" at the start of the next sentence, so markers that open a
-    sentence are given back to the one before.
+    The markers are blanked out before the text is split (a parser reads "[1]" as words),
+    then each goes to the sentence it stands in, or to the one before it: models write
+    "... Aleppo [1]." and "... Aleppo. [1]" alike.
     """
-    pieces: list[tuple[str, list[int]]] = []
-    for start, end in sentence_spans(text):
-        raw = text[start:end]
-        if pieces and (leading := _LEADING_MARKERS.match(raw)):
-            pieces[-1] = (pieces[-1][0], pieces[-1][1] + _numbers(leading.group()))
-            raw = raw[leading.end() :]
-        body = _MARKERS.sub("", raw).strip()
-        if re.search(r"\w", body):
-            pieces.append((body, _numbers(raw)))
-        elif pieces:  # a lone marker after the last sentence
-            pieces[-1] = (pieces[-1][0], pieces[-1][1] + _numbers(raw))
-    return pieces
+    markers = list(_MARKERS.finditer(text))
+    chars = list(text)
+    for marker in markers:
+        chars[marker.start() : marker.end()] = " " * (marker.end() - marker.start())
+    spans = [
+        (s.start, s.end)
+        for s in analyzer.analyze(["".join(chars)])[0].sentences
+        if re.search(r"\w", text[s.start : s.end])
+    ]
+    if not spans:
+        return []
+    owned: list[list[int]] = [[] for _ in spans]
+    for marker in markers:
+        at = max((i for i, (start, _) in enumerate(spans) if start <= marker.start()), default=0)
+        owned[at] += _numbers(marker.group())
+    return [
+        (_MARKERS.sub("", text[start:end]).strip(), numbers)
+        for (start, end), numbers in zip(spans, owned, strict=True)
+    ]
 
 
-def passage_spans(passage: Passage, text_of: TextLookup) -> list[Span]:
+def passage_spans(passage: Passage, text_of: TextLookup, analyzer: Analyzer) -> list[Span]:
     """The sentences of a passage's context window, with offsets into the raw file."""
     chunk = passage.chunk
     raw = text_of(chunk.source)
     window = raw[chunk.window_start : chunk.window_end]
     spans = [
-        Span(chunk.source, chunk.window_start + a, chunk.window_start + b, window[a:b])
-        for a, b in sentence_spans(window)
+        Span(
+            chunk.source,
+            chunk.window_start + s.start,
+            chunk.window_start + s.end,
+            window[s.start : s.end],
+        )
+        for s in analyzer.analyze([window])[0].sentences
     ]
     return spans or [Span(chunk.source, chunk.start, chunk.end, raw[chunk.start : chunk.end])]
 
@@ -205,7 +183,7 @@ def verify_answer(
     """Check every sentence of ``text`` against the passages its markers cite."""
     sentences: list[Sentence] = []
     citations: list[Citation] = []
-    for body, markers in split_sentences(text):
+    for body, markers in split_sentences(text, checker.analyzer):
         cited = [passages[m - 1] for m in dict.fromkeys(markers) if 1 <= m <= len(passages)]
         if not cited:
             reason = (
@@ -215,7 +193,7 @@ def verify_answer(
             continue
         numbers, verdicts = [], []
         for passage in cited:
-            spans = passage_spans(passage, text_of)
+            spans = passage_spans(passage, text_of, checker.analyzer)
             judged = checker.judge(body, [s.text for s in spans])
             best = max(range(len(spans)), key=lambda i: (judged[i].supported, judged[i].support))
             number = _cite(citations, spans[best], judged[best].support, passage)

@@ -9,16 +9,19 @@ incremental ingestion compares against. Chroma types do not leave this module.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from lang.types import Span
 from store.errors import StoreError
 from store.types import Chunk, DocumentMeta, SourceDocument
 
 _DOC_SUFFIX = "_documents"
 _BATCH = 1000
+_DECODED = 50_000  # chunks kept decoded: a record never changes under its id (it has the hash)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class StoredDocument:
     root: str
     meta: DocumentMeta
     chunk_count: int
+    analyzer: str = ""  # the language pipeline its chunks were analysed with
 
 
 def document_key(path: str) -> str:
@@ -63,6 +67,7 @@ class ChunkStore:
 
     def __init__(self, client: Any, name: str, embed_model: str, label: str) -> None:
         self._label = label
+        self._decoded: dict[str, Chunk] = {}
         self._embed_model = embed_model
         self._chunks = client.get_or_create_collection(
             name,
@@ -120,8 +125,21 @@ class ChunkStore:
                 return str(result["documents"][0])
         raise StoreError(f"{source} is not in store {self._label}")
 
+    def document_lemmas(self, source: str) -> frozenset[str]:
+        """The content lemmas of a whole ingested file (what it names anywhere)."""
+        for where in ({"source": source}, {"path": source}):
+            result = self._docs.get(where=where, include=["metadatas"], limit=1)
+            if result["metadatas"]:
+                return frozenset(str(result["metadatas"][0].get("lemmas", "")).split())
+        raise StoreError(f"{source} is not in store {self._label}")
+
     def replace_document(
-        self, doc: SourceDocument, root: str, chunks: list[Chunk], vectors: list[list[float]]
+        self,
+        doc: SourceDocument,
+        root: str,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        analyzer: str = "",
     ) -> None:
         """Write a file's chunks, then drop whatever was stored for it before.
 
@@ -142,7 +160,7 @@ class ChunkStore:
             ids=[document_key(doc.path)],
             embeddings=[[1.0]],
             documents=[doc.text],
-            metadatas=[_document_metadata(doc, root, len(chunks))],
+            metadatas=[_document_metadata(doc, root, chunks, analyzer)],
         )
         stale = sorted(set(old_ids) - set(new_ids))
         if stale:
@@ -166,7 +184,7 @@ class ChunkStore:
         """Every chunk, in document order (for the keyword index)."""
         result = self._chunks.get(include=["documents", "metadatas"])
         chunks = [
-            _chunk_from_record(i, d, m)
+            self._decode(i, d, m)
             for i, d, m in zip(
                 result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True
             )
@@ -194,7 +212,7 @@ class ChunkStore:
             include=["documents", "metadatas", "distances"],
         )
         return [
-            (_chunk_from_record(i, d, m), 1.0 - float(dist))
+            (self._decode(i, d, m), 1.0 - float(dist))
             for i, d, m, dist in zip(
                 result["ids"][0],
                 (result["documents"] or [[]])[0],
@@ -203,6 +221,15 @@ class ChunkStore:
                 strict=True,
             )
         ]
+
+    def _decode(self, chunk_id: str, text: Any, metadata: Any) -> Chunk:
+        """The chunk of a record, decoded once (its analysis is JSON)."""
+        chunk = self._decoded.get(chunk_id)
+        if chunk is None:
+            if len(self._decoded) >= _DECODED:
+                self._decoded.clear()
+            chunk = self._decoded[chunk_id] = _chunk_from_record(chunk_id, text, metadata)
+        return chunk
 
 
 def _meta_fields(meta: DocumentMeta) -> dict[str, str]:
@@ -214,8 +241,20 @@ def _meta_fields(meta: DocumentMeta) -> dict[str, str]:
     return fields
 
 
+def _spans(spans: tuple[Span, ...], labelled: bool = True) -> str:
+    return json.dumps([[x.start, x.end, x.label] if labelled else [x.start, x.end] for x in spans])
+
+
+def _read_spans(value: Any) -> tuple[Span, ...]:
+    return tuple(Span(*item) for item in json.loads(value)) if value else ()
+
+
 def _chunk_metadata(chunk: Chunk, path: str) -> dict[str, Any]:
     return {
+        "terms": _spans(chunk.terms),
+        "entities": _spans(chunk.entities),
+        "phrases": _spans(chunk.phrases, labelled=False),
+        "context": " ".join(chunk.context),
         "source": chunk.source,
         "path": path,
         "start": chunk.start,
@@ -227,13 +266,17 @@ def _chunk_metadata(chunk: Chunk, path: str) -> dict[str, Any]:
     }
 
 
-def _document_metadata(doc: SourceDocument, root: str, chunk_count: int) -> dict[str, Any]:
+def _document_metadata(
+    doc: SourceDocument, root: str, chunks: list[Chunk], analyzer: str
+) -> dict[str, Any]:
     return {
         "source": doc.source,
         "path": doc.path,
         "content_hash": doc.content_hash,
         "root": root,
-        "chunk_count": chunk_count,
+        "chunk_count": len(chunks),
+        "analyzer": analyzer,
+        "lemmas": " ".join(sorted({lemma for c in chunks for lemma in c.lemmas})),
         **_meta_fields(doc.meta),
     }
 
@@ -250,6 +293,7 @@ def _stored_document(m: Any) -> StoredDocument:
         root=str(m.get("root", "")),
         meta=_meta_from(m),
         chunk_count=int(m.get("chunk_count", 0)),
+        analyzer=str(m.get("analyzer", "")),
     )
 
 
@@ -264,4 +308,8 @@ def _chunk_from_record(chunk_id: str, text: Any, m: Any) -> Chunk:
         text=str(text),
         ordinal=int(m["ordinal"]),
         meta=_meta_from(m),
+        terms=_read_spans(m.get("terms")),
+        entities=_read_spans(m.get("entities")),
+        phrases=_read_spans(m.get("phrases")),
+        context=tuple(str(m.get("context", "")).split()),
     )

@@ -2,20 +2,19 @@
 
 Each chunk is one sentence (very short fragments such as a dateline are joined to the
 sentence that follows), so it always fits the embedder's 256-token window; the sentences on
-either side form the context window returned with it. llama-index's sentence parsers return
-the text of each sentence but not reliably where it sits in the file, so spans come from
-NLTK's Punkt ``span_tokenize`` (the same model llama-index bundles) directly.
+either side form the context window returned with it. Paragraphs are lines; the sentences
+inside each come from the language analyzer (``lang``), which also gives each chunk its
+content words, entities and noun phrases, with offsets into the file.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-import os
 import re
-from collections.abc import Callable
-from functools import lru_cache
-from typing import Protocol
+from collections.abc import Callable, Sequence
 
+from lang import Analyzer, Span
 from store.metadata import parse_dateline
 from store.types import Chunk, SourceDocument
 
@@ -24,42 +23,25 @@ _WORD = re.compile(r"\w+")
 _MIN_SENTENCE_WORDS = 4
 
 
-class SentenceSpanner(Protocol):
-    def span_tokenize(self, text: str) -> object: ...
-
-
-@lru_cache(maxsize=1)
-def punkt() -> SentenceSpanner:
-    """NLTK's English Punkt model, loaded from the copy shipped inside llama-index-core."""
-    import llama_index.core
-    import nltk
-    from nltk.tokenize import PunktTokenizer
-
-    bundled = os.path.join(os.path.dirname(llama_index.core.__file__), "_static", "nltk_cache")
-    if bundled not in nltk.data.path:
-        nltk.data.path.append(bundled)
-    return PunktTokenizer("english")
-
-
 def approx_tokens(text: str) -> int:
     """A conservative WordPiece token estimate: words and punctuation, plus a third for splits."""
     return (len(re.findall(r"\w+|[^\w\s]", text)) * 4 + 2) // 3
 
 
-def sentence_spans(clean: str, spanner: SentenceSpanner | None = None) -> list[tuple[int, int]]:
-    """Sentence spans of ``clean``: paragraphs (lines) first, then Punkt inside each one."""
-    spanner = spanner or punkt()
-    spans: list[tuple[int, int]] = []
-    for paragraph in _PARAGRAPH.finditer(clean):
-        if not paragraph.group().strip():
-            continue
-        base = paragraph.start()
-        pieces = [
-            _strip_span(clean, base + a, base + b)
-            for a, b in spanner.span_tokenize(paragraph.group())  # type: ignore[attr-defined]
-        ]
-        spans.extend(_join_fragments(clean, [p for p in pieces if p[1] > p[0]]))
-    return spans
+def paragraphs(clean: str) -> list[tuple[int, str]]:
+    """The non-blank lines of ``clean`` with their offsets: a sentence never crosses one."""
+    return [(m.start(), m.group()) for m in _PARAGRAPH.finditer(clean) if m.group().strip()]
+
+
+def sentence_spans(clean: str, analyzer: Analyzer) -> list[tuple[int, int]]:
+    """Sentence spans of ``clean``: paragraphs (lines) first, then the analyzer's sentences."""
+    found = paragraphs(clean)
+    analyses = analyzer.analyze([text for _, text in found])
+    return [
+        (base + s.start, base + s.end)
+        for (base, _), analysis in zip(found, analyses, strict=True)
+        for s in analysis.sentences
+    ]
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -120,21 +102,57 @@ def _split_word(
     return pieces
 
 
+class _Layer:
+    """Spans of one kind over a whole document, sorted, to slice by chunk."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda x: (x.start, x.end))
+        self._starts = [x.start for x in self.spans]
+
+    def within(self, start: int, end: int) -> tuple[Span, ...]:
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, end)
+        return tuple(x for x in self.spans[first:last] if x.end <= end)
+
+
 def chunk_document(
     doc: SourceDocument,
+    analyzer: Analyzer,
     *,
     max_tokens: int = 200,
     window: int = 1,
     count_tokens: Callable[[str], int] = approx_tokens,
 ) -> list[Chunk]:
-    """Sentence chunks of ``doc``, each with its span and a ``window``-sentence context."""
+    """Sentence chunks of ``doc``, each with its span, a ``window``-sentence context and the
+    analysis of its words."""
+    found = paragraphs(doc.clean)
+    analyses = analyzer.analyze([text for _, text in found])
+    sentences: list[tuple[int, int]] = []
+    terms: list[Span] = []
+    entities: list[Span] = []
+    phrases: list[Span] = []
+    for (base, _), analysis in zip(found, analyses, strict=True):
+        pieces = [_strip_span(doc.clean, base + s.start, base + s.end) for s in analysis.sentences]
+        sentences += _join_fragments(doc.clean, [p for p in pieces if p[1] > p[0]])
+        terms += [Span(base + t.start, base + t.end, t.lemma) for t in analysis.tokens if t.content]
+        entities += [Span(base + e.start, base + e.end, e.label) for e in analysis.entities]
+        phrases += [Span(base + p.start, base + p.end) for p in analysis.phrases]
     spans: list[tuple[int, int]] = []
-    for start, end in sentence_spans(doc.clean):
+    for start, end in sentences:
         spans.extend(_split_long(doc.clean, start, end, max_tokens, count_tokens))
+    return _chunks(doc, spans, window, (_Layer(terms), _Layer(entities), _Layer(phrases)))
+
+
+def _chunks(
+    doc: SourceDocument, spans: Sequence[tuple[int, int]], window: int, layers: tuple[_Layer, ...]
+) -> list[Chunk]:
+    terms, entities, phrases = layers
     key = hashlib.sha1(doc.path.encode("utf-8")).hexdigest()[:12]
     chunks = []
     for i, (start, end) in enumerate(spans):
         lo, hi = spans[max(0, i - window)], spans[min(len(spans) - 1, i + window)]
+        own = terms.within(start, end)
+        around = terms.within(lo[0], start) + terms.within(end, hi[1])
         chunks.append(
             Chunk(
                 chunk_id=f"{key}:{doc.content_hash[:12]}:{i}",
@@ -146,6 +164,10 @@ def chunk_document(
                 text=" ".join(doc.clean[start:end].split()),
                 ordinal=i,
                 meta=doc.meta,
+                terms=own,
+                entities=entities.within(start, end),
+                phrases=phrases.within(start, end),
+                context=tuple(dict.fromkeys(t.label for t in around)),
             )
         )
     return chunks

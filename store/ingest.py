@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lang import Analyzer
 from store.chroma_store import ChunkStore, StoredDocument
 from store.chunker import chunk_document
 from store.clean import clean_text
@@ -77,13 +78,15 @@ def ingest_paths(
     paths: list[str | Path],
     store: ChunkStore,
     embedder: Embedder,
+    analyzer: Analyzer,
     *,
     options: ChunkingOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Bring the store in line with the files under ``paths``.
 
-    Unchanged files (same content hash) are skipped, changed ones replaced, and files that
+    Unchanged files (same content hash, analysed by the same pipeline) are skipped, changed
+    ones replaced, and files that
     disappeared from an ingested folder removed. A file that cannot be read is reported in
     ``failed`` and whatever the store held for it stays as it was.
     """
@@ -93,7 +96,7 @@ def ingest_paths(
     report.failed.extend(IngestFailure(p, reason) for p, reason in missing)
     stored = store.documents()
     for done, item in enumerate(found, start=1):
-        _ingest_one(item, stored, store, embedder, options, report)
+        _ingest_one(item, stored, store, (embedder, analyzer), options, report)
         if progress:
             progress(done, len(found), item.source)
     _remove_vanished(paths, found, stored, store, report)
@@ -104,25 +107,31 @@ def _ingest_one(
     item: FoundFile,
     stored: dict[str, StoredDocument],
     store: ChunkStore,
-    embedder: Embedder,
+    models: tuple[Embedder, Analyzer],
     options: ChunkingOptions,
     report: IngestReport,
 ) -> None:
+    embedder, analyzer = models
     previous = stored.get(str(item.path))
     try:
         doc = load_document(item)
-        if previous is not None and previous.content_hash == doc.content_hash:
+        if (
+            previous is not None
+            and previous.content_hash == doc.content_hash
+            and previous.analyzer == analyzer.name
+        ):
             report.unchanged.append(item.source)
             return
         chunks = chunk_document(
             doc,
+            analyzer,
             max_tokens=options.max_tokens,
             window=options.window,
             count_tokens=embedder.count_tokens,
         )
         vectors = embedder.embed([c.text for c in chunks])
         root = str(item.root) if item.root else ""
-        store.replace_document(doc, root, chunks, vectors)
+        store.replace_document(doc, root, chunks, vectors, analyzer.name)
     except CiteqaError as error:
         report.failed.append(IngestFailure(item.source, _one_line(error, item)))
         return

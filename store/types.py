@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lang.types import Span
+
 
 @dataclass(frozen=True)
 class DocumentMeta:
@@ -35,7 +37,11 @@ class Chunk:
     """A unit of retrieval: one sentence (or a few short ones) and the window around it.
 
     ``start``/``end`` index the sentence span in the raw file text; ``window_start``/
-    ``window_end`` the neighbouring sentences returned as context.
+    ``window_end`` the neighbouring sentences returned as context. The language analysis
+    made at ingest rides along, so a question costs one parse (its own): ``terms`` are the
+    content words as spans labelled with their lemma, ``entities`` typed spans, ``phrases``
+    noun phrases (all with offsets into the file), and ``context`` the content lemmas of
+    the window's other sentences.
     """
 
     chunk_id: str
@@ -47,3 +53,12 @@ class Chunk:
     text: str
     ordinal: int
     meta: DocumentMeta = field(default_factory=lambda: DocumentMeta(title=""))
+    terms: tuple[Span, ...] = ()
+    entities: tuple[Span, ...] = ()
+    phrases: tuple[Span, ...] = ()
+    context: tuple[str, ...] = ()
+
+    @property
+    def lemmas(self) -> frozenset[str]:
+        """The content lemmas of the sentence."""
+        return frozenset(t.label for t in self.terms)

@@ -15,12 +15,14 @@ import pytest
 
 from bench.generative import MODEL_ALIAS, absent_facts, llama_server, smollm2_gguf
 from eval.questions import Question, default_questions_path, load_questions
+from lang import load_analyzer
 from rag import Answer, Assistant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 # Answerable single-turn questions, one or more per report of the bundled corpus.
 QUESTION_IDS = ["q01", "q11", "q19", "q39", "q57", "q67"]
+ENGLISH = load_analyzer("en")
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,7 @@ def assert_verified(answer: Answer) -> None:
         assert isinstance(sentence.support, float)
         assert set(sentence.citations) <= quotes.keys()
         cited = " ".join(quotes[n] for n in sentence.citations)
-        invented = absent_facts(sentence.text, cited)
+        invented = absent_facts(sentence.text, cited, ENGLISH)
         if not sentence.supported:
             assert sentence.reason, sentence
             continue
@@ -83,7 +85,7 @@ def assert_verified(answer: Answer) -> None:
         assert not invented, (sentence.text, invented, cited)
         assert sentence.supporting, sentence
         backing = " ".join(quotes[n] for n in sentence.supporting)
-        assert not absent_facts(sentence.text, backing), (sentence.text, backing)
+        assert not absent_facts(sentence.text, backing, ENGLISH), (sentence.text, backing)
 
 
 def assert_backend_answered(answer: Answer) -> None:

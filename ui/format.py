@@ -112,7 +112,7 @@ def _citation_item(c: Citation, turn: int | None) -> str:
 
 
 def retrieval_table(passages: Sequence[Passage]) -> str:
-    """Every retrieved passage and the ranks that put it there."""
+    """Every retrieved passage, the ranks that retrieved it and the reader's probability."""
 
     def rank(value: int | None) -> str:
         return "–" if value is None else str(value)
@@ -121,7 +121,7 @@ def retrieval_table(passages: Sequence[Passage]) -> str:
         "<tr>"
         f"<td>{i}</td><td>{html.escape(PurePath(p.chunk.source).name)}</td>"
         f"<td>{rank(p.dense_rank)}</td><td>{rank(p.keyword_rank)}</td>"
-        f"<td>{p.fused_score:.4f}</td><td>{p.similarity:.2f}</td>"
+        f"<td>{p.fused_score:.4f}</td><td>{p.similarity:.2f}</td><td>{p.score:.2f}</td>"
         f"<td>{html.escape(_snippet(p.chunk.text))}</td>"
         "</tr>"
         for i, p in enumerate(passages, start=1)
@@ -129,7 +129,8 @@ def retrieval_table(passages: Sequence[Passage]) -> str:
     return (
         "<details class='citeqa-retrieval' open><summary>Retrieved passages</summary>"
         "<table><thead><tr><th>#</th><th>file</th><th>dense</th><th>keyword</th>"
-        f"<th>fused</th><th>similarity</th><th>text</th></tr></thead><tbody>{rows}</tbody>"
+        f"<th>fused</th><th>similarity</th><th>reader</th><th>text</th></tr></thead>"
+        f"<tbody>{rows}</tbody>"
         "</table></details>"
     )
 

@@ -43,6 +43,12 @@ def test_fact_found(fact: str | list[str], text: str, found: bool) -> None:
     assert fact_found(fact, text) is found
 
 
+def test_a_fact_counts_only_within_the_first_sixty_words_of_an_answer() -> None:
+    filler = " ".join(["word"] * 59)
+    assert fact_found("Castello", f"{filler} Castello")
+    assert not fact_found("Castello", f"{filler} word Castello")
+
+
 @pytest.mark.parametrize(
     ("values", "q", "expected"),
     [

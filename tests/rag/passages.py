@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from lang import Analyzer
+from lang.fake import FakeAnalyzer
 from rag.types import Passage
-from store.types import Chunk, DocumentMeta
+from store.chunker import chunk_document
+from store.loader import content_hash
+from store.types import Chunk, DocumentMeta, SourceDocument
 
 
 def make_passage(
@@ -28,3 +32,24 @@ def make_passage(
         meta=meta or DocumentMeta("Report", "TASS", "July 29"),
     )
     return Passage(chunk=chunk, fused_score=0.0, similarity=similarity)
+
+
+def analysed_passages(
+    text: str,
+    source: str,
+    analyzer: Analyzer | None = None,
+    *,
+    similarity: float = 0.5,
+    meta: DocumentMeta | None = None,
+) -> list[Passage]:
+    """Every sentence chunk of ``text`` as the store would hold it (analysis included)."""
+    doc = SourceDocument(
+        source=source,
+        path=f"/docs/{source}",
+        text=text,
+        clean=text,
+        content_hash=content_hash(text),
+        meta=meta or DocumentMeta("Report", None, None),
+    )
+    chunks = chunk_document(doc, analyzer or FakeAnalyzer())
+    return [Passage(chunk=c, fused_score=0.0, similarity=similarity) for c in chunks]

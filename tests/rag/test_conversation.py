@@ -8,8 +8,26 @@ from typing import Any
 
 import pytest
 
+from lang import load_analyzer
 from rag import Assistant
-from rag.conversation import follow_up_context, is_follow_up, user_turns
+from rag.conversation import Turn, is_follow_up, user_turns
+from rag.conversation import follow_up_context as borrowed
+
+ENGLISH = load_analyzer("en")
+
+
+def follows(message: str) -> bool:
+    return is_follow_up(ENGLISH.analyze([message])[0])
+
+
+def follow_up_context(message: str, history: list[Turn]) -> str:
+    """What the assistant borrows: nothing unless ``message`` is a follow-up."""
+    previous = user_turns(history)
+    if not previous or not follows(message):
+        return ""
+    message_analysis, *earlier = ENGLISH.analyze([message, *previous[-2:]])
+    return borrowed(message_analysis, earlier)
+
 
 FIRST = "How many people fled Aleppo via the safe corridors?"
 FOLLOW_UP = "And how many of them were militants?"
@@ -34,7 +52,7 @@ OPENAI_HISTORY: list[dict[str, Any]] = [
     ],
 )
 def test_is_follow_up(message: str) -> None:
-    assert is_follow_up(message)
+    assert follows(message)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +64,7 @@ def test_is_follow_up(message: str) -> None:
     ],
 )
 def test_standalone_questions_are_not_follow_ups(message: str) -> None:
-    assert not is_follow_up(message)
+    assert not follows(message)
 
 
 def test_user_turns_from_tuples_and_messages() -> None:

@@ -33,7 +33,14 @@ def test_defaults() -> None:
     assert settings.candidates == 30
     assert settings.hybrid is True
     assert settings.rrf_k == 60
-    assert 0.0 <= settings.abstain_threshold <= 1.0
+    assert settings.language == "en"
+    assert settings.abstain_threshold is None  # the threshold fitted with the reader
+    assert settings.reader_model is None and settings.cross_encoder is None
+
+
+def test_an_old_evidence_weight_is_refused_by_name() -> None:
+    with pytest.raises(SettingsError, match="'similarity_weight'"):
+        load_settings(similarity_weight=0.4)
 
 
 def test_every_field_is_described() -> None:

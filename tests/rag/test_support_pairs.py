@@ -21,6 +21,7 @@ from bench.calibrate_support import (
     load_pairs,
     split_of,
 )
+from lang import load_analyzer
 from rag.settings import Settings
 from rag.verify import SupportChecker, SupportOptions
 from store.chunker import sentence_spans
@@ -63,7 +64,7 @@ def test_evidence_is_one_or_two_sentences_copied_from_its_source(corpus_dir: Pat
             if j < len(spans)
         }
         for source, text in texts.items()
-        for spans in [sentence_spans(text)]
+        for spans in [sentence_spans(text, load_analyzer("en"))]
     }
     not_verbatim = [p.id for p in PAIRS if p.evidence not in texts[p.source]]
     assert not not_verbatim
@@ -88,9 +89,9 @@ def verdicts(embedder: SentenceTransformerEmbedder) -> dict[str, bool]:
     )
     # One batch for all texts instead of one model call per pair (the bench checks that this
     # gives the same verdicts as embedding each pair on its own).
-    embed = CachedEmbedding(embedder)
+    embed = CachedEmbedding(embedder, load_analyzer("en"))
     embed.warm(text for p in TEST_HALF for text in (p.claim, p.evidence))
-    checker = SupportChecker(embed, options)
+    checker = SupportChecker(embed, embed.analyzer, options)
     return {p.id: checker.judge(p.claim, [p.evidence])[0].supported for p in TEST_HALF}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lang.fake import FakeAnalyzer
 from store.chroma_store import ChunkStore
 from store.chunker import chunk_document
 from store.embedder import HashingEmbedder
@@ -29,7 +30,7 @@ def load(path: Path) -> SourceDocument:
 
 
 def put(store: ChunkStore, doc: SourceDocument) -> list[Chunk]:
-    chunks = chunk_document(doc, count_tokens=EMBEDDER.count_tokens)
+    chunks = chunk_document(doc, FakeAnalyzer(), count_tokens=EMBEDDER.count_tokens)
     store.replace_document(doc, "", chunks, EMBEDDER.embed([c.text for c in chunks]))
     return chunks
 

@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.chunker import approx_tokens, chunk_document, sentence_spans
+from lang import Analyzer, load_analyzer
+from lang.fake import FakeAnalyzer
+from store.chunker import approx_tokens
+from store.chunker import chunk_document as chunk_with
+from store.chunker import sentence_spans as spans_with
 from store.clean import clean_text
 from store.embedder import HashingEmbedder
 from store.loader import content_hash
 from store.metadata import extract_meta
-from store.types import SourceDocument
+from store.types import Chunk, SourceDocument
+
+FAKE = FakeAnalyzer()
+ENGLISH = load_analyzer("en")
+
+
+def chunk_document(doc: SourceDocument, analyzer: Analyzer = FAKE, **options: Any) -> list[Chunk]:
+    return chunk_with(doc, analyzer, **options)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    return spans_with(text, FAKE)
+
 
 COUNTERS: dict[str, Callable[[str], int]] = {
     "approx": approx_tokens,
@@ -40,8 +57,9 @@ def make_doc(text: str, suffix: str = ".txt", path: str = "/reports/a") -> Sourc
     )
 
 
-def test_datelines_and_short_fragments_join_the_next_sentence() -> None:
-    chunks = chunk_document(make_doc(ARTICLE))
+@pytest.mark.parametrize("analyzer", [FAKE, ENGLISH], ids=["fake", "english"])
+def test_datelines_and_short_fragments_join_the_next_sentence(analyzer: Analyzer) -> None:
+    chunks = chunk_document(make_doc(ARTICLE), analyzer)
 
     assert [c.text for c in chunks] == [
         "Russian and Serbian army chiefs discuss cooperation",
@@ -159,3 +177,16 @@ def test_chunks_quote_the_file_in_order_and_fit_the_token_limit(
         assert chunk.window_start <= chunk.start and chunk.end <= chunk.window_end
         assert count(chunk.text) <= max_tokens
         previous_end = chunk.end
+
+
+def test_chunks_carry_their_words_entities_and_the_window_words() -> None:
+    doc = make_doc(ARTICLE)
+    chunks = chunk_document(doc, ENGLISH)
+    second = chunks[1]
+
+    assert all(second.start <= t.start < t.end <= second.end for t in second.terms)
+    assert {"russian", "army", "staff", "meet"} <= second.lemmas
+    assert ("August 12", "DATE") in {(ARTICLE[e.start : e.end], e.label) for e in second.entities}
+    assert all(ARTICLE[p.start : p.end].strip() for p in second.phrases)
+    # The window's other sentences give their lemmas as context, the sentence's own do not.
+    assert "exchange" in second.context and "meet" not in second.context

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lang.fake import FakeAnalyzer
 from store.chroma_store import ChunkStore
 from store.embedder import HashingEmbedder, SentenceTransformerEmbedder
 from store.ingest import IngestFailure, IngestReport, ingest_paths
@@ -41,7 +42,7 @@ def store(tmp_path: Path) -> ChunkStore:
 
 
 def ingest(paths: list[str | Path], store: ChunkStore) -> IngestReport:
-    return ingest_paths(paths, store, EMBEDDER)
+    return ingest_paths(paths, store, EMBEDDER, FakeAnalyzer())
 
 
 def chunk_ids(store: ChunkStore) -> list[str]:
@@ -164,7 +165,7 @@ def test_a_file_that_turns_bad_fails_alone_and_keeps_its_chunks(
 def test_progress_is_reported_after_each_file(docs: Path, store: ChunkStore) -> None:
     calls: list[tuple[int, int, str]] = []
 
-    ingest_paths([docs], store, EMBEDDER, progress=lambda *call: calls.append(call))
+    ingest_paths([docs], store, EMBEDDER, FakeAnalyzer(), progress=lambda *call: calls.append(call))
 
     names = sorted([*GOOD, *BAD])
     assert calls == [(i, len(names), str(docs / n)) for i, n in enumerate(names, start=1)]
@@ -175,8 +176,8 @@ def test_the_bundled_corpus_with_the_real_model(tmp_path: Path) -> None:
     embedder = SentenceTransformerEmbedder()
     store = ChunkStore.open(tmp_path / "store", embed_model=embedder.name)
 
-    report = ingest_paths([CORPUS], store, embedder)
-    again = ingest_paths([CORPUS], store, embedder)
+    report = ingest_paths([CORPUS], store, embedder, FakeAnalyzer())
+    again = ingest_paths([CORPUS], store, embedder, FakeAnalyzer())
 
     assert (len(report.added), report.failed) == (5, [])
     assert (len(again.unchanged), again.chunks_written) == (5, 0)

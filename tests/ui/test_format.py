@@ -278,13 +278,13 @@ def test_scores_show_why_each_passage_was_retrieved() -> None:
     rows = re.findall(r"<tr><td>.*?</tr>", shown)
     assert rows == [
         "<tr><td>1</td><td>road.txt</td><td>1</td><td>2</td><td>0.0325</td>"
-        "<td>0.43</td><td>Road text.</td></tr>",
+        "<td>0.43</td><td>0.00</td><td>Road text.</td></tr>",
         "<tr><td>2</td><td>talks.txt</td><td>–</td><td>1</td><td>0.0100</td>"
-        "<td>0.43</td><td>Talks text.</td></tr>",
+        "<td>0.43</td><td>0.00</td><td>Talks text.</td></tr>",
         "<tr><td>3</td><td>bridge.txt</td><td>3</td><td>–</td><td>0.0050</td>"
-        "<td>0.43</td><td>Bridge.</td></tr>",
+        "<td>0.43</td><td>0.00</td><td>Bridge.</td></tr>",
     ]
-    for header in ("dense", "keyword", "fused"):
+    for header in ("dense", "keyword", "fused", "reader"):
         assert f"<th>{header}</th>" in shown
 
 

@@ -1,0 +1,74 @@
+"""rag.features: what the reader measures of a sentence and of a candidate span."""
+
+from __future__ import annotations
+
+from lang.fake import FakeAnalyzer
+from rag.features import (
+    PHRASE,
+    SENTENCE_FEATURES,
+    sentence_features,
+    span_candidates,
+    span_features,
+)
+from rag.question import build_query
+from tests.rag.passages import analysed_passages
+
+FAKE = FakeAnalyzer()
+TEXT = (
+    "Ada Pell opened the Vellmark bridge in 2019. "
+    "The bridge carries 120 trucks a day. "
+    "Brask council paid for it."
+)
+FIRST, SECOND, THIRD = analysed_passages(TEXT, "a.txt", similarity=0.6)
+
+
+def lemmas(source: str) -> frozenset[str]:
+    return frozenset(t.label for p in (FIRST, SECOND, THIRD) for t in p.chunk.terms)
+
+
+def test_span_candidates_leave_out_what_the_question_names() -> None:
+    query = build_query(FAKE, "Who opened the Vellmark bridge?")
+    found = [TEXT[s.start : s.end] for s in span_candidates(query, FIRST.chunk)]
+    assert "Ada Pell" in found
+    assert "Vellmark" not in found  # the question gives it
+    assert "2019" in found
+
+
+def test_span_features_cross_the_type_with_the_question_shape() -> None:
+    query = build_query(FAKE, "When did Ada Pell open the bridge?")
+    year = next(s for s in span_candidates(query, FIRST.chunk) if s.label == "NUMBER")
+    features = span_features(query, FIRST.chunk, year)
+    assert features["ask=when|NUMBER"] == 1.0
+    assert features["label=NUMBER"] == 1.0
+    assert features["restates"] == 0.0
+    assert 0 < features["near"] <= 1.0
+
+
+def test_a_phrase_without_an_entity_is_labelled_phrase() -> None:
+    query = build_query(FAKE, "What did Ada Pell open?")
+    spans = span_candidates(query, FIRST.chunk)
+    assert all(s.label in {"NAME", "NUMBER", PHRASE} for s in spans)
+
+
+def test_sentence_features_measure_coverage_names_and_spans() -> None:
+    query = build_query(FAKE, "How many trucks does the Vellmark bridge carry?")
+    features = sentence_features(query, SECOND, lemmas("a.txt"), best_span=0.7, spans=2)
+    assert tuple(features) == SENTENCE_FEATURES
+    assert features["similarity"] == 0.6
+    assert 0 < features["coverage"] < features["window_coverage"]
+    assert features["names_missing"] == 0.0  # "Vellmark" is in the window
+    assert features["best_span"] == 0.7
+
+
+def test_a_name_missing_from_the_window_and_the_file_is_counted() -> None:
+    query = build_query(FAKE, "How many trucks does the Zorblax bridge carry?")
+    features = sentence_features(query, SECOND, lemmas("a.txt"), best_span=0.0, spans=0)
+    assert features["names_missing"] == 1.0
+    assert features["names_missing_in_document"] == 1.0
+
+
+def test_features_depend_on_the_passage_alone() -> None:
+    query = build_query(FAKE, "Who paid for the bridge?")
+    alone = sentence_features(query, THIRD, lemmas("a.txt"), 0.5, 1)
+    again = sentence_features(query, THIRD, lemmas("a.txt"), 0.5, 1)
+    assert alone == again
