@@ -1,15 +1,16 @@
 """What the reader measures of a (question, sentence) pair and of a candidate answer span.
 
 Every feature reads the question's analysis and what ingest stored with the chunk (content
-lemmas, entities, noun phrases, the window's lemmas), so nothing here knows a language, and
-a passage's features depend on the question and that passage alone: never on which other
-passages were retrieved, nor on what else the store holds.
+lemmas, entities, noun phrases, the window's lemmas), so nothing here knows a language. A
+passage's features depend on the question, the passage and the other passages retrieved
+for it (which of the question's words set a passage apart from the rest), never on what
+else the store holds.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
 from lang import Span
@@ -25,6 +26,8 @@ SENTENCE_FEATURES = (
     "proximity",
     "coverage",
     "window_coverage",
+    "distinct_coverage",
+    "distinct_window_coverage",
     "document_coverage",
     "context_coverage",
     "names_missing",
@@ -70,6 +73,31 @@ def _proximity(terms: dict[str, float], lemmas: list[str]) -> float:
     if len(at) < 2:
         return 0.0
     return len(set(lemmas[i] for i in at)) / (at[-1] - at[0] + 1)
+
+
+# A retrieved window counts towards distinctiveness when it shares at least this share of
+# the question's word weight: passages that are about the question, not near-misses from
+# unrelated files (whose arrival must not change an answer).
+_ON_TOPIC = 0.6
+
+
+def distinctive_terms(query: Query, passages: Sequence[Passage]) -> dict[str, float]:
+    """The question's own words weighted by how few on-topic retrieved windows hold them.
+
+    In a collection about one city, its name is in every candidate and tells none apart;
+    the word only the answering passage shares does (an IDF over the candidates).
+    """
+    own = {t: w for t, w in query.terms.items() if t in query.own}
+    windows = [
+        window
+        for window in (p.chunk.lemmas | set(p.chunk.context) for p in passages)
+        if _covered(own, window) >= _ON_TOPIC
+    ]
+    total = len(windows)
+    return {
+        term: weight * math.log((total + 1) / (sum(term in w for w in windows) + 0.5))
+        for term, weight in own.items()
+    }
 
 
 def _missing(names: Iterable[frozenset[str]], present: AbstractSet[str]) -> float:
@@ -121,7 +149,12 @@ def _inside(term: Span, span: Span) -> bool:
 
 
 def sentence_features(
-    query: Query, passage: Passage, document: AbstractSet[str], best_span: float, spans: int
+    query: Query,
+    passage: Passage,
+    document: AbstractSet[str],
+    best_span: float,
+    spans: int,
+    distinctive: dict[str, float],
 ) -> dict[str, float]:
     """Features of a retrieved sentence as the answer to ``query``.
 
@@ -131,6 +164,7 @@ def sentence_features(
         document: the content lemmas of the sentence's whole file.
         best_span: the span model's best probability among the sentence's candidates.
         spans: how many candidate spans the sentence has.
+        distinctive: ``distinctive_terms`` of the question over the retrieved passages.
     """
     chunk = passage.chunk
     own = {t: w for t, w in query.terms.items() if t in query.own}
@@ -145,6 +179,8 @@ def sentence_features(
         "proximity": _proximity(own, ordered),
         "coverage": _covered(own, sentence),
         "window_coverage": _covered(own, window),
+        "distinct_coverage": _covered(distinctive, sentence),
+        "distinct_window_coverage": _covered(distinctive, window),
         "document_coverage": _covered(own, document),
         "context_coverage": _covered(borrowed, window) if borrowed else 0.0,
         "names_missing": _missing(query.names, window),

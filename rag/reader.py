@@ -28,7 +28,7 @@ from typing import Any
 
 from lang import Span
 from rag.cross_encoder import PairScorer
-from rag.features import sentence_features, span_candidates, span_features
+from rag.features import distinctive_terms, sentence_features, span_candidates, span_features
 from rag.question import Query
 from rag.types import Passage
 from store.errors import SettingsError
@@ -162,7 +162,8 @@ class Reader:
         Ties keep retrieval order. With a rescoring model, ``scorer`` (the cross-encoder)
         reads the ``rescore_top`` best again; the rest stay below them.
         """
-        readings = [self._read_one(query, p, lemmas) for p in passages]
+        distinctive = distinctive_terms(query, passages)
+        readings = [self._read_one(query, p, lemmas, distinctive) for p in passages]
         readings.sort(key=lambda r: r.probability, reverse=True)
         if self.rescore is None:
             return readings
@@ -189,7 +190,13 @@ class Reader:
         floor = rescored[-1].probability if rescored else 0.0
         return rescored + [replace(r, probability=min(r.probability, floor)) for r in rest]
 
-    def _read_one(self, query: Query, passage: Passage, lemmas: LemmaLookup) -> Reading:
+    def _read_one(
+        self,
+        query: Query,
+        passage: Passage,
+        lemmas: LemmaLookup,
+        distinctive: dict[str, float],
+    ) -> Reading:
         chunk = passage.chunk
         scored = [
             (self.spans.probability(span_features(query, chunk, span)), span)
@@ -197,7 +204,7 @@ class Reader:
         ]
         best_probability, best = max(scored, key=lambda s: s[0], default=(0.0, None))
         features = sentence_features(
-            query, passage, lemmas(chunk.source), best_probability, len(scored)
+            query, passage, lemmas(chunk.source), best_probability, len(scored), distinctive
         )
         return Reading(
             passage, self.sentences.probability(features), best, best_probability, features

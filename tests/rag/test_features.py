@@ -6,6 +6,7 @@ from lang.fake import FakeAnalyzer
 from rag.features import (
     PHRASE,
     SENTENCE_FEATURES,
+    distinctive_terms,
     sentence_features,
     span_candidates,
     span_features,
@@ -52,7 +53,8 @@ def test_a_phrase_without_an_entity_is_labelled_phrase() -> None:
 
 def test_sentence_features_measure_coverage_names_and_spans() -> None:
     query = build_query(FAKE, "How many trucks does the Vellmark bridge carry?")
-    features = sentence_features(query, SECOND, lemmas("a.txt"), best_span=0.7, spans=2)
+    distinctive = distinctive_terms(query, [FIRST, SECOND, THIRD])
+    features = sentence_features(query, SECOND, lemmas("a.txt"), 0.7, 2, distinctive)
     assert tuple(features) == SENTENCE_FEATURES
     assert features["similarity"] == 0.6
     assert 0 < features["coverage"] < features["window_coverage"]
@@ -62,13 +64,26 @@ def test_sentence_features_measure_coverage_names_and_spans() -> None:
 
 def test_a_name_missing_from_the_window_and_the_file_is_counted() -> None:
     query = build_query(FAKE, "How many trucks does the Zorblax bridge carry?")
-    features = sentence_features(query, SECOND, lemmas("a.txt"), best_span=0.0, spans=0)
+    features = sentence_features(query, SECOND, lemmas("a.txt"), 0.0, 0, {})
     assert features["names_missing"] == 1.0
     assert features["names_missing_in_document"] == 1.0
 
 
-def test_features_depend_on_the_passage_alone() -> None:
-    query = build_query(FAKE, "Who paid for the bridge?")
-    alone = sentence_features(query, THIRD, lemmas("a.txt"), 0.5, 1)
-    again = sentence_features(query, THIRD, lemmas("a.txt"), 0.5, 1)
-    assert alone == again
+def test_a_word_every_candidate_holds_tells_none_apart() -> None:
+    passages = analysed_passages(
+        "Trucks wait at the bridge. Trucks park by the bridge. Trucks queue at the bridge. "
+        "Trucks cross the bridge at noon. Trucks leave the bridge. Trucks avoid the bridge.",
+        "c.txt",
+    )
+    query = build_query(FAKE, "When do trucks cross the bridge?")
+    weights = distinctive_terms(query, passages)
+    assert weights["cross"] > weights["bridge"] == weights["trucks"]
+
+
+def test_an_off_topic_candidate_changes_no_distinctive_weight() -> None:
+    """A passage sharing little of the question (from an unrelated file) is not counted."""
+    (stray,) = analysed_passages("Trucks of grain crossed the Rhine.", "b.txt")
+    query = build_query(FAKE, "How many trucks does the Vellmark bridge carry?")
+    assert distinctive_terms(query, [FIRST, SECOND, THIRD, stray]) == distinctive_terms(
+        query, [FIRST, SECOND, THIRD]
+    )
