@@ -138,10 +138,18 @@ def span_features(query: Query, chunk: Chunk, span: Span) -> dict[str, float]:
     features["restates"] = len(lemmas & query.terms.keys()) / len(lemmas) if lemmas else 0.0
     anchors = [t for t in chunk.terms if t.label in query.terms and not _inside(t, span)]
     if anchors:
-        gap = min(max(a.start - span.end, span.start - a.end, 0) for a in anchors)
-        features["near"] = 1.0 / (1.0 + gap / 20.0)
+        features["near"] = 1.0 / (1.0 + _gap(anchors, span) / 20.0)
+    # The noun asked about, beside the span: "400 people" for "how many people".
+    nouns = [t for t in chunk.terms if query.shape.noun and t.label == query.shape.noun]
+    if nouns:
+        features["noun_near"] = 1.0 / (1.0 + _gap(nouns, span) / 5.0)
     features["words"] = math.log1p(len(lemmas))
     return features
+
+
+def _gap(terms: list[Span], span: Span) -> int:
+    """Characters between ``span`` and the nearest of ``terms`` (0 when one is inside)."""
+    return min(max(t.start - span.end, span.start - t.end, 0) for t in terms)
 
 
 def _inside(term: Span, span: Span) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lang.fake import FakeAnalyzer
 from rag.features import (
     PHRASE,
@@ -11,7 +13,7 @@ from rag.features import (
     span_candidates,
     span_features,
 )
-from rag.question import build_query
+from rag.question import Shape, build_query
 from tests.rag.passages import analysed_passages
 
 FAKE = FakeAnalyzer()
@@ -87,3 +89,17 @@ def test_an_off_topic_candidate_changes_no_distinctive_weight() -> None:
     assert distinctive_terms(query, [FIRST, SECOND, THIRD, stray]) == distinctive_terms(
         query, [FIRST, SECOND, THIRD]
     )
+
+
+def test_the_noun_asked_about_beside_a_span_is_measured() -> None:
+    # The fake analyzer parses no dependencies, so the shape a parser gives is set here.
+    asked = build_query(FAKE, "How many trucks does the bridge carry?")
+    query = replace(asked, shape=Shape("how", "many", "trucks"))
+    spans = {TEXT[s.start : s.end]: s for s in span_candidates(query, SECOND.chunk)}
+    beside = span_features(query, SECOND.chunk, spans["120"])["noun_near"]
+    assert beside > 0.5  # "120 trucks"
+    year = next(s for s in span_candidates(query, FIRST.chunk) if s.label == "NUMBER")
+    assert "noun_near" not in span_features(query, FIRST.chunk, year)  # no truck there
+    other = build_query(FAKE, "When did Ada Pell open the bridge?")
+    year = next(s for s in span_candidates(other, FIRST.chunk) if s.label == "NUMBER")
+    assert "noun_near" not in span_features(other, FIRST.chunk, year)  # no noun is asked about
