@@ -16,6 +16,7 @@ from store.errors import (
     StoreError,
 )
 from store.ingest import IngestFailure, IngestReport
+from store.readers import page_at, supported_suffixes
 
 __all__ = [
     "ABSTAIN_TEXT",
@@ -40,4 +41,6 @@ __all__ = [
     "StoredDocument",
     "build_llm",
     "load_settings",
+    "page_at",
+    "supported_suffixes",
 ]

@@ -339,7 +339,7 @@ class Assistant:
         )
 
     def document_text(self, source: str) -> str:
-        """The raw text of an ingested file (what citation offsets index into)."""
+        """The text kept for an ingested file: what citation offsets index into."""
         if source not in self._texts:
             self._texts[source] = self._store.document_text(source)
         return self._texts[source]

@@ -46,6 +46,7 @@ def cite(n: int, passage: Passage, text_of: TextLookup, span: Span | None = None
         title=chunk.meta.title,
         outlet=chunk.meta.outlet,
         date=chunk.meta.date,
+        page=chunk.page,
     )
 
 

@@ -14,6 +14,10 @@ from store.types import Chunk
 
 logger = logging.getLogger(__name__)
 
+# Two threads importing llama-index's BM25 package at once can break the import (a KeyError
+# from importlib on its circular package imports): the first import is made under this lock.
+_IMPORTING = threading.Lock()
+
 
 @dataclass(frozen=True)
 class RetrievalOptions:
@@ -43,8 +47,9 @@ class KeywordIndex:
     """
 
     def __init__(self, chunks: list[Chunk], top_k: int, language: str) -> None:
-        from llama_index.core.schema import BaseNode, TextNode
-        from llama_index.retrievers.bm25 import BM25Retriever
+        with _IMPORTING:
+            from llama_index.core.schema import BaseNode, TextNode
+            from llama_index.retrievers.bm25 import BM25Retriever
 
         self._chunks = {c.chunk_id: c for c in chunks}
         nodes: list[BaseNode] = [

@@ -38,6 +38,7 @@ class Citation:
     title: str = ""
     outlet: str | None = None
     date: str | None = None
+    page: int | None = None  # 1-based page of a paged format (PDF); None otherwise
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Answer:
                     "title": c.title,
                     "outlet": c.outlet,
                     "date": c.date,
+                    "page": c.page,
                 }
                 for c in self.citations
             ],

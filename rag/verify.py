@@ -229,6 +229,7 @@ def _cite(citations: list[Citation], span: Span, support: float, passage: Passag
             title=meta.title,
             outlet=meta.outlet,
             date=meta.date,
+            page=passage.chunk.page,
         )
     )
     return len(citations)

@@ -35,6 +35,7 @@ class StoredDocument:
     meta: DocumentMeta
     chunk_count: int
     analyzer: str = ""  # the language pipeline its chunks were analysed with
+    pages: tuple[int, ...] = ()  # where each page starts in its text (paged formats)
 
 
 def document_key(path: str) -> str:
@@ -118,7 +119,7 @@ class ChunkStore:
         return {str(m["path"]): _stored_document(m) for m in (result["metadatas"] or []) if m}
 
     def document_text(self, source: str) -> str:
-        """Raw text of an ingested file, looked up by its source path or absolute path."""
+        """The kept text of an ingested file, looked up by its source path or absolute path."""
         for where in ({"source": source}, {"path": source}):
             result = self._docs.get(where=where, include=["documents"], limit=1)
             if result["documents"]:
@@ -262,6 +263,7 @@ def _chunk_metadata(chunk: Chunk, path: str) -> dict[str, Any]:
         "window_start": chunk.window_start,
         "window_end": chunk.window_end,
         "ordinal": chunk.ordinal,
+        **({"page": chunk.page} if chunk.page is not None else {}),
         **_meta_fields(chunk.meta),
     }
 
@@ -277,6 +279,7 @@ def _document_metadata(
         "chunk_count": len(chunks),
         "analyzer": analyzer,
         "lemmas": " ".join(sorted({lemma for c in chunks for lemma in c.lemmas})),
+        **({"pages": json.dumps(list(doc.pages))} if doc.pages else {}),
         **_meta_fields(doc.meta),
     }
 
@@ -294,6 +297,7 @@ def _stored_document(m: Any) -> StoredDocument:
         meta=_meta_from(m),
         chunk_count=int(m.get("chunk_count", 0)),
         analyzer=str(m.get("analyzer", "")),
+        pages=tuple(json.loads(m["pages"])) if m.get("pages") else (),
     )
 
 
@@ -312,4 +316,5 @@ def _chunk_from_record(chunk_id: str, text: Any, m: Any) -> Chunk:
         entities=_read_spans(m.get("entities")),
         phrases=_read_spans(m.get("phrases")),
         context=tuple(str(m.get("context", "")).split()),
+        page=int(m["page"]) if m.get("page") is not None else None,
     )

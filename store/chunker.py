@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from lang import Analyzer, Span
 from store.metadata import parse_dateline
+from store.readers import page_at
 from store.types import Chunk, SourceDocument
 
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -168,6 +169,7 @@ def _chunks(
                 entities=entities.within(start, end),
                 phrases=phrases.within(start, end),
                 context=tuple(dict.fromkeys(t.label for t in around)),
+                page=page_at(doc.pages, start),
             )
         )
     return chunks

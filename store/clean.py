@@ -2,9 +2,9 @@
 
 Every function here returns a string of the same length as its input: removed text is
 replaced by spaces (newlines are kept), so an offset into the cleaned text is also an offset
-into the raw file. That is what lets a citation quote the raw file exactly. Text splitters
-and HTML-to-text converters in the usual libraries rewrite the text and lose those offsets,
-which is why this small masking layer is written by hand.
+into the text its reader gave (``store.readers``). That is what lets a citation quote the
+stored text exactly. Text splitters in the usual libraries rewrite the text and lose those
+offsets, which is why this small masking layer is written by hand.
 """
 
 from __future__ import annotations
@@ -37,45 +37,19 @@ _TAIL_MARKER = re.compile(
     re.IGNORECASE,
 )
 
-_HTML_DROP_BLOCKS = re.compile(
-    r"<(script|style|noscript|template|head|nav|footer)\b.*?</\1\s*>|<!--.*?-->",
-    re.IGNORECASE | re.DOTALL,
-)
-_HTML_TAG = re.compile(r"<[^>]*>", re.DOTALL)
-_HTML_BLOCK_TAG = re.compile(
-    r"^</?(p|div|br|h[1-6]|li|ul|ol|tr|td|th|table|section|article|header|blockquote|pre)\b",
-    re.IGNORECASE,
-)
-_HTML_SPACE_ENTITY = re.compile(r"&(nbsp|#160|#xa0|ensp|emsp|thinsp);", re.IGNORECASE)
-
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK_TARGET = re.compile(r"(?<=\])\([^)]*\)")
 _MD_MARKUP = re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s|\*\*|__|`+|\[|\]", re.MULTILINE)
 
 
-def blank(text: str, spans: Iterable[tuple[int, int]], *, newline_first: bool = False) -> str:
+def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """Replace each span by spaces, keeping newlines (and length) intact."""
     chars = list(text)
     for start, end in spans:
         for i in range(start, end):
             if chars[i] != "\n":
                 chars[i] = " "
-        if newline_first and end > start:
-            chars[start] = "\n"
     return "".join(chars)
-
-
-def mask_html(text: str) -> str:
-    """Blank out tags, scripts, styles and comments of an HTML page, keeping its text in place."""
-    text = blank(text, (m.span() for m in _HTML_DROP_BLOCKS.finditer(text)))
-    block_tags = [m.span() for m in _HTML_TAG.finditer(text) if _HTML_BLOCK_TAG.match(m.group())]
-    other_tags = [
-        m.span() for m in _HTML_TAG.finditer(text) if not _HTML_BLOCK_TAG.match(m.group())
-    ]
-    # Block-level tags end a paragraph, so they become a line break for the sentence splitter.
-    text = blank(text, block_tags, newline_first=True)
-    text = blank(text, other_tags)
-    return blank(text, (m.span() for m in _HTML_SPACE_ENTITY.finditer(text)))
 
 
 def mask_markdown(text: str) -> str:
@@ -101,8 +75,6 @@ def mask_junk(text: str) -> str:
 
 def clean_text(text: str, suffix: str) -> str:
     """Markup and junk masked out for a file of type ``suffix``; same length as ``text``."""
-    if suffix in {".html", ".htm"}:
-        text = mask_html(text)
-    elif suffix in {".md", ".markdown"}:
+    if suffix in {".md", ".markdown"}:
         text = mask_markdown(text)
     return mask_junk(text)

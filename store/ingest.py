@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lang import Analyzer
@@ -13,8 +13,9 @@ from store.chunker import chunk_document
 from store.clean import clean_text
 from store.embedder import Embedder
 from store.errors import CiteqaError, IngestError
-from store.loader import FoundFile, content_hash, find_files, read_text
+from store.loader import FoundFile, content_hash, find_files
 from store.metadata import extract_meta
+from store.readers import read_file
 from store.types import SourceDocument
 
 logger = logging.getLogger(__name__)
@@ -60,17 +61,19 @@ class ChunkingOptions:
 
 def load_document(found: FoundFile) -> SourceDocument:
     """Read and clean one file; raises ``IngestError`` with a one-line reason."""
-    text = read_text(found.path)
-    clean = clean_text(text, found.path.suffix.lower())
+    read = read_file(found.path)
+    clean = clean_text(read.text, found.path.suffix.lower())
     if not clean.strip():
         raise IngestError(f"{found.source}: no text left after removing page junk")
+    meta = extract_meta(clean, found.path.name)
     return SourceDocument(
         source=found.source,
         path=str(found.path),
-        text=text,
+        text=read.text,
         clean=clean,
-        content_hash=content_hash(text),
-        meta=extract_meta(clean, found.path.name),
+        content_hash=content_hash(read.text),
+        meta=replace(meta, title=read.title[:300]) if read.title else meta,
+        pages=read.pages,
     )
 
 

@@ -1,14 +1,10 @@
-"""Find files under the paths a user gives and read them as text."""
+"""Find files under the paths a user gives (``store.readers`` reads them)."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-from store.errors import IngestError
-
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 
 
 @dataclass(frozen=True)
@@ -51,31 +47,6 @@ def _add(found: list[FoundFile], seen: set[Path], item: FoundFile) -> None:
     if item.path not in seen:
         seen.add(item.path)
         found.append(item)
-
-
-def read_text(path: Path) -> str:
-    """Read a supported file as UTF-8 text, or raise ``IngestError`` with a one-line reason."""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise IngestError(f"{path}: unsupported file type '{suffix or '(none)'}' (use {kinds})")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IngestError(f"{path}: cannot be read ({error.strerror or error})") from error
-    if b"\x00" in data[:8192]:
-        raise IngestError(f"{path}: looks like a binary file, not text")
-    try:
-        # utf-8-sig drops a byte-order mark, which would otherwise shift every offset by one.
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise IngestError(
-            f"{path}: is not UTF-8 text (bad byte at position {error.start}); "
-            "convert it to UTF-8 first"
-        ) from error
-    if not text.strip():
-        raise IngestError(f"{path}: is empty")
-    return text
 
 
 def content_hash(text: str) -> str:

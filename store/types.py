@@ -20,8 +20,10 @@ class DocumentMeta:
 class SourceDocument:
     """One file as read from disk.
 
-    ``text`` is the decoded file, untouched: citations index into it. ``clean`` has the same
-    length, with page junk (and HTML markup) blanked out so offsets stay valid.
+    ``text`` is what its reader (``store.readers``) gave: citations index into it and the
+    viewer shows it. ``clean`` has the same length, with page junk (and Markdown markup)
+    blanked out so offsets stay valid. ``pages`` holds where each page starts (paged
+    formats only).
     """
 
     source: str
@@ -30,6 +32,7 @@ class SourceDocument:
     clean: str
     content_hash: str
     meta: DocumentMeta
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Chunk:
     entities: tuple[Span, ...] = ()
     phrases: tuple[Span, ...] = ()
     context: tuple[str, ...] = ()
+    page: int | None = None  # 1-based page of a paged format (PDF), where the sentence starts
 
     @property
     def lemmas(self) -> frozenset[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag import Assistant, CiteqaError
+from rag import Assistant, CiteqaError, supported_suffixes
 from rag.backends import BACKENDS
 from ui.assets import CSS, JS, SCROLL_TO_HIGHLIGHT
 from ui.chat import (
@@ -100,8 +100,12 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             with gr.Tab("Documents", id="documents"):
                 table = gr.HTML(documents_html(assistant, ledger), elem_id="citeqa-documents")
                 with gr.Row():
+                    kinds = sorted(supported_suffixes())
                     files = gr.File(
-                        file_count="multiple", label="Add files", elem_id="citeqa-upload-files"
+                        file_count="multiple",
+                        file_types=kinds,
+                        label="Add files (" + ", ".join(kinds) + ")",
+                        elem_id="citeqa-upload-files",
                     )
                     folder = gr.File(
                         file_count="directory",

@@ -157,7 +157,8 @@ def format_answer(answer: Answer) -> str:
         lines.append("")
     for c in answer.citations:
         report = " · ".join(x for x in (c.title, c.outlet, c.date) if x)
-        lines.append(f"[{c.n}] {c.source}:{c.start}-{c.end}")
+        page = f" (p. {c.page})" if c.page is not None else ""
+        lines.append(f"[{c.n}] {c.source}:{c.start}-{c.end}{page}")
         if report:
             lines.append(f"    {report}")
         lines.append(f'    "{c.quote}"')

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from rag import Answer, Citation, Passage, StoredDocument
+from rag import Answer, Citation, Passage, StoredDocument, page_at
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
 _ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
@@ -79,6 +79,8 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
 def citation_label(citation: Citation) -> str:
     parts = [citation.title or PurePath(citation.source).name]
     parts += [p for p in (citation.outlet, citation.date) if p]
+    if citation.page is not None:
+        parts.append(f"p. {citation.page}")
     return " · ".join(parts)
 
 
@@ -146,10 +148,12 @@ def document_html(document: StoredDocument, text: str, start: int, end: int, n: 
     label = " · ".join(p for p in (meta.title, meta.outlet, meta.date) if p)
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     end = max(start, end)  # a reversed span would show text[end:start] twice
+    number = page_at(document.pages, start)
+    page = f" · p. {number}" if number is not None else ""
     return (
         "<div class='citeqa-document'>"
         f"<div class='citeqa-document-head'><strong>[{n}]</strong> {html.escape(label)}"
-        f"<div class='citeqa-where'>{html.escape(PurePath(document.source).name)} "
+        f"<div class='citeqa-where'>{html.escape(PurePath(document.source).name)}{page} "
         f"chars {start}–{end}</div></div>"
         f"<pre class='citeqa-document-text'>{html.escape(text[:start])}"
         f"<mark id='citeqa-highlight'>{html.escape(text[start:end])}</mark>"

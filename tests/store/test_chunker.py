@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -136,13 +137,17 @@ def test_a_chunk_fits_max_tokens_even_when_one_word_is_too_long() -> None:
     assert all(COUNTERS["chars"](c.text) <= 200 for c in chunks)
 
 
-def test_html_chunks_point_at_the_text_between_the_tags() -> None:
-    raw = "<html><body><h1>Aleppo corridors open today</h1><p>Civilians <b>left</b> the city.</p>"
+def test_chunks_of_a_paged_text_know_their_page() -> None:
+    text = "The bridge opened in May 2019.\n\nIt carries 120 trucks a day."
+    doc = replace(make_doc(text), pages=(0, text.index("It carries")))
 
-    chunks = chunk_document(make_doc(raw, ".html"))
+    chunks = chunk_document(doc)
 
-    assert [c.text for c in chunks] == ["Aleppo corridors open today", "Civilians left the city."]
-    assert raw[chunks[1].start : chunks[1].end] == "Civilians <b>left</b> the city."
+    assert [(c.text, c.page) for c in chunks] == [
+        ("The bridge opened in May 2019.", 1),
+        ("It carries 120 trucks a day.", 2),
+    ]
+    assert all(c.page is None for c in chunk_document(make_doc(text)))
 
 
 _WORDS = st.sampled_from(

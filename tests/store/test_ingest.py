@@ -21,7 +21,7 @@ BAD = {
     "empty.txt": "is empty",
     "junk_only.txt": "no text left after removing page junk",
     "latin1.txt": "is not UTF-8 text (bad byte at position 3); convert it to UTF-8 first",
-    "report.pdf": "unsupported file type '.pdf' (use .htm, .html, .markdown, .md, .txt)",
+    "report.pdf": "is not a readable PDF (startxref not found)",
 }
 EMBEDDER = HashingEmbedder()
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from store.errors import IngestError
-from store.loader import content_hash, find_files, read_text
+from store.loader import content_hash, find_files
+from store.readers import read_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -71,14 +72,14 @@ def test_find_files_lists_a_file_once_when_named_twice(folder: Path) -> None:
         ("binary.txt", "looks like a binary file"),
         ("latin1.txt", "is not UTF-8 text (bad byte at position 3)"),
         ("empty.txt", "is empty"),
-        ("report.pdf", "unsupported file type '.pdf'"),
+        ("report.pdf", "is not a readable PDF"),
     ],
 )
-def test_read_text_rejects_bad_files_with_a_one_line_reason(fixture: str, reason: str) -> None:
+def test_read_file_rejects_bad_files_with_a_one_line_reason(fixture: str, reason: str) -> None:
     path = DATA / fixture
 
     with pytest.raises(IngestError) as caught:
-        read_text(path)
+        read_file(path)
 
     message = str(caught.value)
     assert message.startswith(f"{path}: ")
@@ -92,40 +93,41 @@ def test_read_text_rejects_bad_files_with_a_one_line_reason(fixture: str, reason
         ("blank.txt", b" \n\t\r\n  ", "is empty"),
         ("README", b"Plain text without a suffix.", "unsupported file type '(none)'"),
         ("data.csv", b"a,b\n1,2\n", "unsupported file type '.csv'"),
+        ("empty.html", b"<html><script>x()</script></html>", "is empty"),
     ],
 )
-def test_read_text_rejects_generated_bad_files(
+def test_read_file_rejects_generated_bad_files(
     tmp_path: Path, name: str, content: bytes, reason: str
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
 
     with pytest.raises(IngestError, match=re.escape(reason)):
-        read_text(path)
+        read_file(path)
 
 
-def test_read_text_of_a_missing_file_says_it_cannot_be_read(tmp_path: Path) -> None:
+def test_read_file_of_a_missing_file_says_it_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="cannot be read"):
-        read_text(tmp_path / "gone.txt")
+        read_file(tmp_path / "gone.txt")
 
 
-@pytest.mark.parametrize("fixture", ["report.txt", "report.md", "page.html"])
-def test_read_text_returns_the_file_untouched(fixture: str) -> None:
-    assert read_text(DATA / fixture) == (DATA / fixture).read_text(encoding="utf-8")
+@pytest.mark.parametrize("fixture", ["report.txt", "report.md"])
+def test_read_file_returns_unwrapped_text_untouched(fixture: str) -> None:
+    assert read_file(DATA / fixture).text == (DATA / fixture).read_text(encoding="utf-8")
 
 
-def test_read_text_drops_the_byte_order_mark_and_keeps_line_endings(tmp_path: Path) -> None:
+def test_read_file_drops_the_byte_order_mark_and_keeps_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "windows.TXT"  # the suffix check ignores case
     path.write_bytes(b"\xef\xbb\xbfFirst line here.\r\nSecond line here.\r\n")
 
-    assert read_text(path) == "First line here.\r\nSecond line here.\r\n"
+    assert read_file(path).text == "First line here.\r\nSecond line here.\r\n"
 
 
 def test_content_hash_is_stable_and_sensitive_to_any_change(tmp_path: Path) -> None:
     copy = tmp_path / "copy.txt"
     shutil.copy(DATA / "report.txt", copy)
-    text = read_text(copy)
+    text = read_file(copy).text
 
-    assert content_hash(text) == content_hash(read_text(DATA / "report.txt"))
+    assert content_hash(text) == content_hash(read_file(DATA / "report.txt").text)
     assert content_hash(text) != content_hash(text + " ")
     assert len(content_hash(text)) == 64

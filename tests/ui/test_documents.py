@@ -216,7 +216,7 @@ def test_a_bad_upload_fails_alone_and_says_why(assistant: Assistant, browser: Pa
     assert sorted(reasons) == [
         "binary.txt: looks like a binary file, not text",
         "empty.txt: is empty",
-        "report.pdf: unsupported file type '.pdf' (use .htm, .html, .markdown, .md, .txt)",
+        "report.pdf: is not a readable PDF (startxref not found)",
     ]
     uploads = assistant.uploads_folder
     assert set(ledger.failed) == {

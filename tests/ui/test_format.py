@@ -106,6 +106,10 @@ def test_citation_label_uses_title_outlet_and_date() -> None:
     assert citation_label(citation()) == "Aid reaches Aleppo · TASS · August 12"
 
 
+def test_citation_label_names_the_page_of_a_paged_file() -> None:
+    assert citation_label(citation(page=2)) == "Aid reaches Aleppo · TASS · August 12 · p. 2"
+
+
 def test_citation_label_falls_back_to_the_file_name() -> None:
     label = citation_label(citation(title="", outlet=None, date=None))
     assert label == "000_report.txt"
@@ -338,6 +342,15 @@ def shown_text(document: str) -> tuple[str, str]:
     whole = pre.replace("<mark id='citeqa-highlight'>", "", 1).replace("</mark>", "", 1)
     assert "<" not in whole, "no markup but the one mark"
     return html.unescape(whole), html.unescape(marked)
+
+
+def test_document_html_names_the_page_of_the_cited_span() -> None:
+    text = "Page one.\n\nPage two holds the figure."
+    document = replace(stored(), pages=(0, text.index("Page two")))
+    start = text.index("the figure")
+
+    assert "· p. 2 chars" in document_html(document, text, start, start + 10, 1)
+    assert "p. " not in document_html(stored(), text, start, start + 10, 1)
 
 
 def test_document_html_marks_the_cited_span() -> None:
