@@ -1,6 +1,9 @@
 """How fast citeqa ingests and answers, as ratios to llama-index and to the raw model.
 
-    python -m bench.speed [--corpus DIR] [--repeat N]
+    python -m bench.speed [--corpus DIR | --short-files] [--repeat N]
+
+``--short-files`` ingests 1,388 short files instead: each paragraph of the SQuAD 2.0
+training sample, cut in two at the sentence nearest its middle (about 2-4 sentences each).
 
 Measured in one run on one machine, so the ratios compare like with like:
 - ingest: citeqa's full ingestion (clean, chunk, embed, write Chroma on disk) vs the plain
@@ -23,6 +26,7 @@ from pathlib import Path
 from bench.baseline import build_baseline
 from eval.harness import default_corpus_path, select
 from eval.questions import default_questions_path, load_questions
+from eval.squad import read_squad
 from lang import load_analyzer
 from rag import Assistant
 from rag.reader import Reader
@@ -30,6 +34,8 @@ from store.chunker import chunk_document
 from store.embedder import SentenceTransformerEmbedder
 from store.ingest import load_document
 from store.loader import find_files
+
+SQUAD_SAMPLE = Path(__file__).resolve().parents[1] / "eval/external/squad2-train-sample.json"
 
 
 def _seconds(action: Callable[[], object]) -> float:
@@ -58,9 +64,25 @@ def chunk_texts(corpus: Path, embedder: SentenceTransformerEmbedder) -> list[str
     ]
 
 
+def short_files(folder: Path) -> Path:
+    """Write the SQuAD training sample's paragraphs as short files (two per paragraph)."""
+    texts, _ = read_squad(SQUAD_SAMPLE)
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, text in enumerate(texts.values()):
+        ends = [i + 2 for i in range(len(text) - 2) if text[i] == "." and text[i + 1] == " "]
+        cut = min(ends, key=lambda i: abs(i - len(text) // 2)) if ends else len(text)
+        for part, piece in enumerate((text[:cut], text[cut:])):
+            if piece.strip():
+                (folder / f"p{n:04d}_{part}.txt").write_text(piece.strip() + "\n", encoding="utf-8")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=default_corpus_path())
+    parser.add_argument(
+        "--short-files", action="store_true", help="ingest 1,388 short files (see above)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="ingest runs (best is kept)")
     args = parser.parse_args()
     embedder = SentenceTransformerEmbedder()
@@ -68,6 +90,8 @@ def main() -> None:
     questions = [q.question for q in select(load_questions(default_questions_path()), "all")]
 
     with tempfile.TemporaryDirectory() as tmp:
+        if args.short_files:
+            args.corpus = short_files(Path(tmp) / "short")
         ingest_times = []
         for run in range(args.repeat):
             assistant = Assistant.open(Path(tmp) / f"store{run}", embedder=embedder)

@@ -94,6 +94,7 @@ class HybridRetriever:
         """Forget the keyword index; it is rebuilt from the store on the next question."""
         with self._lock:
             self._keyword = None
+            self._store.forget_count()
 
     def _keyword_search(self, lemmas: str) -> list[tuple[Chunk, float]]:
         with self._lock:

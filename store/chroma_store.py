@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ from store.types import Chunk, DocumentMeta, SourceDocument
 
 _DOC_SUFFIX = "_documents"
 _BATCH = 1000
+# Records read per call. One call for every record fails past SQLite's limit of 32,766 bound
+# variables ("too many SQL variables"), so whole-collection reads go page by page.
+_PAGE = 5000
 _DECODED = 50_000  # chunks kept decoded: a record never changes under its id (it has the hash)
 
 
@@ -36,6 +40,16 @@ class StoredDocument:
     chunk_count: int
     analyzer: str = ""  # the language pipeline its chunks were analysed with
     pages: tuple[int, ...] = ()  # where each page starts in its text (paged formats)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A file's new version: its document, the folder it came from, its chunks and vectors."""
+
+    doc: SourceDocument
+    root: str
+    chunks: list[Chunk]
+    vectors: list[list[float]]
 
 
 def document_key(path: str) -> str:
@@ -68,6 +82,7 @@ class ChunkStore:
 
     def __init__(self, client: Any, name: str, embed_model: str, label: str) -> None:
         self._label = label
+        self._count: int | None = None
         self._decoded: dict[str, Chunk] = {}
         self._embed_model = embed_model
         self._chunks = client.get_or_create_collection(
@@ -115,8 +130,11 @@ class ChunkStore:
 
     def documents(self) -> dict[str, StoredDocument]:
         """Every ingested file, keyed by absolute path."""
-        result = self._docs.get(include=["metadatas"])
-        return {str(m["path"]): _stored_document(m) for m in (result["metadatas"] or []) if m}
+        return {
+            str(m["path"]): _stored_document(m)
+            for _, _, m in _pages(self._docs, ["metadatas"])
+            if m
+        }
 
     def document_text(self, source: str) -> str:
         """The kept text of an ingested file, looked up by its source path or absolute path."""
@@ -142,53 +160,78 @@ class ChunkStore:
         vectors: list[list[float]],
         analyzer: str = "",
     ) -> None:
-        """Write a file's chunks, then drop whatever was stored for it before.
+        """Write a file's chunks, then drop whatever was stored for it before."""
+        self.replace_documents([Replacement(doc, root, chunks, vectors)], analyzer)
 
-        New chunk ids carry the content hash, so the new version is complete before the old
-        one is deleted: an interruption leaves a duplicate, never a gap.
+    def replace_documents(self, replacements: list[Replacement], analyzer: str = "") -> None:
+        """Write several files' chunks in bulk, then their records, then drop old chunks.
+
+        New chunk ids carry the content hash, so each new version is complete before its old
+        one is deleted: an interruption leaves a duplicate, never a gap. One write holds up
+        to ``_BATCH`` records whatever file they come from (a write per file cost more than
+        embedding the file).
         """
-        old_ids = self._chunk_ids(doc.path)
-        new_ids = [c.chunk_id for c in chunks]
-        for i in range(0, len(chunks), _BATCH):
-            part = chunks[i : i + _BATCH]
+        if not replacements:
+            return
+        self._count = None
+        paths = [r.doc.path for r in replacements]
+        old_ids = self._chunk_ids_of(paths)
+        records = [
+            (c, v, r.doc.path)
+            for r in replacements
+            for c, v in zip(r.chunks, r.vectors, strict=True)
+        ]
+        for i in range(0, len(records), _BATCH):
+            part = records[i : i + _BATCH]
             self._chunks.upsert(
-                ids=new_ids[i : i + _BATCH],
-                embeddings=vectors[i : i + _BATCH],
-                documents=[c.text for c in part],
-                metadatas=[_chunk_metadata(c, doc.path) for c in part],
+                ids=[c.chunk_id for c, _, _ in part],
+                embeddings=[v for _, v, _ in part],
+                documents=[c.text for c, _, _ in part],
+                metadatas=[_chunk_metadata(c, path) for c, _, path in part],
             )
         self._docs.upsert(
-            ids=[document_key(doc.path)],
-            embeddings=[[1.0]],
-            documents=[doc.text],
-            metadatas=[_document_metadata(doc, root, chunks, analyzer)],
+            ids=[document_key(path) for path in paths],
+            embeddings=[[1.0]] * len(replacements),
+            documents=[r.doc.text for r in replacements],
+            metadatas=[_document_metadata(r.doc, r.root, r.chunks, analyzer) for r in replacements],
         )
-        stale = sorted(set(old_ids) - set(new_ids))
-        if stale:
-            self._chunks.delete(ids=stale)
+        stale = sorted(set(old_ids) - {c.chunk_id for c, _, _ in records})
+        for i in range(0, len(stale), _BATCH):
+            self._chunks.delete(ids=stale[i : i + _BATCH])
 
     def remove_document(self, path: str) -> None:
+        self._count = None
         ids = self._chunk_ids(path)
         if ids:
             self._chunks.delete(ids=ids)
         self._docs.delete(ids=[document_key(path)])
 
     def _chunk_ids(self, path: str) -> list[str]:
-        return list(self._chunks.get(where={"path": path}, include=[])["ids"])
+        return self._chunk_ids_of([path])
+
+    def _chunk_ids_of(self, paths: list[str]) -> list[str]:
+        ids: list[str] = []
+        for i in range(0, len(paths), _BATCH):
+            where = {"path": {"$in": paths[i : i + _BATCH]}}
+            ids += self._chunks.get(where=where, include=[])["ids"]
+        return ids
 
     # --- chunks ----------------------------------------------------------------------------
 
     def count(self) -> int:
-        return int(self._chunks.count())
+        """How many chunks the store holds (remembered until this store writes again)."""
+        if self._count is None:
+            self._count = int(self._chunks.count())
+        return self._count
+
+    def forget_count(self) -> None:
+        """Count again on the next call (another process may have written)."""
+        self._count = None
 
     def all_chunks(self) -> list[Chunk]:
         """Every chunk, in document order (for the keyword index)."""
-        result = self._chunks.get(include=["documents", "metadatas"])
         chunks = [
-            self._decode(i, d, m)
-            for i, d, m in zip(
-                result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True
-            )
+            self._decode(i, d, m) for i, d, m in _pages(self._chunks, ["documents", "metadatas"])
         ]
         return sorted(chunks, key=lambda c: (c.source, c.ordinal))
 
@@ -231,6 +274,20 @@ class ChunkStore:
                 self._decoded.clear()
             chunk = self._decoded[chunk_id] = _chunk_from_record(chunk_id, text, metadata)
         return chunk
+
+
+def _pages(collection: Any, include: list[str]) -> Iterator[tuple[str, Any, Any]]:
+    """Every record of ``collection`` as (id, document, metadata), read ``_PAGE`` at a time."""
+    offset = 0
+    while True:
+        result = collection.get(include=include, limit=_PAGE, offset=offset)
+        ids = result["ids"]
+        documents = result.get("documents") or [None] * len(ids)
+        metadatas = result.get("metadatas") or [None] * len(ids)
+        yield from zip(ids, documents, metadatas, strict=True)
+        if len(ids) < _PAGE:
+            return
+        offset += len(ids)
 
 
 def _meta_fields(meta: DocumentMeta) -> dict[str, str]:

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from store.errors import IngestError
+
 
 @dataclass(frozen=True)
 class FoundFile:
@@ -47,6 +49,19 @@ def _add(found: list[FoundFile], seen: set[Path], item: FoundFile) -> None:
     if item.path not in seen:
         seen.add(item.path)
         found.append(item)
+
+
+def file_fingerprint(path: Path, version: str) -> str:
+    """A fingerprint of a file's bytes and of the ``version`` of what reads it.
+
+    Unchanged files are recognised from this alone, without parsing them: re-reading a
+    folder of unchanged files costs a read and a hash per file.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: cannot be read ({error.strerror or error})") from error
+    return hashlib.sha256(version.encode("utf-8") + b"\0" + data).hexdigest()
 
 
 def content_hash(text: str) -> str:

@@ -24,6 +24,8 @@ from store.errors import IngestError
 from store.reflow import reflow
 
 _PAGE_BREAK = "\n\n"
+# Bump when a reader gives different text for the same file: stored files are read again.
+READERS_VERSION = "readers-1"
 
 
 @dataclass(frozen=True)

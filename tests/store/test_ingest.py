@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
+from lang import Analysis
 from lang.fake import FakeAnalyzer
 from store.chroma_store import ChunkStore
 from store.embedder import HashingEmbedder, SentenceTransformerEmbedder
+from store.errors import IngestError
 from store.ingest import IngestFailure, IngestReport, ingest_paths
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -167,8 +169,12 @@ def test_progress_is_reported_after_each_file(docs: Path, store: ChunkStore) -> 
 
     ingest_paths([docs], store, EMBEDDER, FakeAnalyzer(), progress=lambda *call: calls.append(call))
 
+    # Files are written in batches, so a file that fails early is counted before the batch.
     names = sorted([*GOOD, *BAD])
-    assert calls == [(i, len(names), str(docs / n)) for i, n in enumerate(names, start=1)]
+    assert [(done, total) for done, total, _ in calls] == [
+        (i, len(names)) for i in range(1, len(names) + 1)
+    ]
+    assert sorted(path for _, _, path in calls) == [str(docs / n) for n in names]
 
 
 @pytest.mark.slow
@@ -187,3 +193,53 @@ def test_the_bundled_corpus_with_the_real_model(tmp_path: Path) -> None:
     assert Path(best.source).name == "000_bee090b7675e03d0.txt"
     assert (best.meta.outlet, best.meta.date) == ("TASS", "August 12")
     assert 0.3 < score <= 1.0
+
+
+class _FailsOn(FakeAnalyzer):
+    """An analyzer that cannot read one word (a stand-in for a pipeline error on one file)."""
+
+    def analyze(self, texts: Sequence[str]) -> list[Analysis]:
+        if any("Poisoned" in t for t in texts):
+            raise IngestError("the analyzer failed on this text")
+        return super().analyze(texts)
+
+
+def test_files_are_written_in_batches_and_one_failure_stays_alone(
+    tmp_path: Path, store: ChunkStore
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"f{n:02d}.txt").write_text(f"Depot {n} shipped {n * 10} crates of apples.\n")
+    (folder / "f05.txt").write_text("Poisoned text that the analyzer cannot read at all.\n")
+
+    report = ingest_paths([folder], store, EMBEDDER, _FailsOn())
+
+    assert report.failed == [
+        IngestFailure(str(folder / "f05.txt"), "the analyzer failed on this text")
+    ]
+    assert len(report.added) == 11 and report.chunks_written == 11
+    texts = sorted(c.text for c in store.all_chunks())
+    assert texts == sorted(
+        f"Depot {n} shipped {n * 10} crates of apples." for n in range(12) if n != 5
+    )
+
+
+class _Refuses(FakeAnalyzer):
+    """An analyzer that must not be asked: unchanged files are never parsed again."""
+
+    def analyze(self, texts: Sequence[str]) -> list[Analysis]:
+        raise AssertionError("an unchanged file was analysed again")
+
+
+def test_unchanged_files_are_known_by_their_bytes_without_parsing(
+    docs: Path, store: ChunkStore
+) -> None:
+    ingest([docs], store)
+
+    again = ingest_paths([docs], store, EMBEDDER, _Refuses())
+
+    assert again.unchanged == [str(docs / name) for name in GOOD]
+    (docs / "report.txt").write_bytes((docs / "report.txt").read_bytes() + b" ")
+    with pytest.raises(AssertionError, match="analysed again"):
+        ingest_paths([docs], store, EMBEDDER, _Refuses())
