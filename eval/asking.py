@@ -5,10 +5,10 @@ turns run in order on one worker, because a follow-up is asked with the answers 
 Results come back in question-file order whatever finishes first, so a run with several jobs
 scores exactly as a run with one.
 
-Each worker has an ``Assistant`` of its own over the same store, so no retriever, keyword
-index (BM25 and its stemmer, which PyStemmer documents as unsafe to share between threads)
-or text cache is shared between threads; only the Chroma store (whose local client locks
-internally) and the embedder, which ``SerialEmbedder`` guards, are.
+Each worker has an ``Assistant`` of its own over the same store, so no retriever or text
+cache is shared between threads; only the Chroma store (whose local client locks
+internally, as the keyword index's connection does) and the embedder, which
+``SerialEmbedder`` guards, are.
 """
 
 from __future__ import annotations

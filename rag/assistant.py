@@ -181,6 +181,12 @@ class Assistant:
             library=self._library,
         )
 
+    def warm(self) -> None:
+        """Load the embedding model and the language pipeline now, not on the first question
+        (the chat page calls this before it prints its address)."""
+        self._embedder.embed(["warm up"])
+        self._analyzer.analyze(["Warm up."])
+
     def ingest(
         self, paths: list[str | Path], progress: ProgressCallback | None = None
     ) -> IngestReport:
@@ -216,9 +222,16 @@ class Assistant:
         return Path(self.settings.store).resolve() / "uploads"
 
     def remove(self, source: str) -> bool:
-        """Forget an ingested file (its own copy too, if it was uploaded); False if unknown."""
+        """Forget an ingested file (its own copy too, if it was uploaded); False if unknown.
+
+        An uploaded copy that failed to ingest (so the store never held it) is deleted too.
+        """
         document = self._find(source)
         if document is None:
+            copy = Path(source).resolve()
+            if copy.parent == self.uploads_folder and copy.is_file():
+                copy.unlink()
+                return True
             return False
         self._store.remove_document(document.path)
         path = Path(document.path)

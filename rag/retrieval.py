@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 
 from rag.question import Query
@@ -13,10 +12,6 @@ from store.embedder import Embedder
 from store.types import Chunk
 
 logger = logging.getLogger(__name__)
-
-# Two threads importing llama-index's BM25 package at once can break the import (a KeyError
-# from importlib on its circular package imports): the first import is made under this lock.
-_IMPORTING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -39,42 +34,6 @@ def fuse_rankings(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
     return scores
 
 
-class KeywordIndex:
-    """BM25 over the stored chunks' content lemmas (llama-index's BM25Retriever, in memory).
-
-    The analyzer's lemmas are indexed as they are (no stemmer, no stopword list of our own),
-    so the index knows no language: "fled" and "flee" meet as the lemma "flee".
-    """
-
-    def __init__(self, chunks: list[Chunk], top_k: int, language: str) -> None:
-        with _IMPORTING:
-            from llama_index.core.schema import BaseNode, TextNode
-            from llama_index.retrievers.bm25 import BM25Retriever
-
-        self._chunks = {c.chunk_id: c for c in chunks}
-        nodes: list[BaseNode] = [
-            TextNode(id_=c.chunk_id, text=" ".join(t.label for t in c.terms) or c.text)
-            for c in chunks
-        ]
-        self._retriever = (
-            BM25Retriever.from_defaults(
-                nodes=nodes,
-                similarity_top_k=min(top_k, len(nodes)),
-                language=language,
-                skip_stemming=True,
-                token_pattern=r"\S+",
-            )
-            if nodes
-            else None
-        )
-
-    def search(self, lemmas: str) -> list[tuple[Chunk, float]]:
-        if self._retriever is None or not lemmas.strip():
-            return []
-        hits = self._retriever.retrieve(lemmas)
-        return [(self._chunks[h.node.node_id], float(h.score or 0.0)) for h in hits if h.score]
-
-
 class HybridRetriever:
     """Dense + keyword retrieval over one ``ChunkStore``, explainable rank by rank."""
 
@@ -85,24 +44,16 @@ class HybridRetriever:
         self._embedder = embedder
         self._options = options
         self._language = language
-        self._keyword: KeywordIndex | None = None
-        # The UI answers and ingests in different threads: build the index once, not twice,
-        # and search it one call at a time.
-        self._lock = threading.RLock()
 
     def refresh(self) -> None:
-        """Forget the keyword index; it is rebuilt from the store on the next question."""
-        with self._lock:
-            self._keyword = None
-            self._store.forget_count()
+        """The store changed (perhaps through another process): count its chunks again."""
+        self._store.forget_count()
 
     def _keyword_search(self, lemmas: str) -> list[tuple[Chunk, float]]:
-        with self._lock:
-            if self._keyword is None:
-                self._keyword = KeywordIndex(
-                    self._store.all_chunks(), self._options.candidates, self._language
-                )
-            return self._keyword.search(lemmas)
+        """BM25 over the chunks' lemmas, from the store's index on disk (always current)."""
+        if not lemmas.strip():
+            return []
+        return self._store.keyword_search(lemmas, self._options.candidates)
 
     def retrieve(self, query: Query) -> list[Passage]:
         """The candidate passages for ``query``: the dense and keyword hits, fused by rank.

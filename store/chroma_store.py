@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from lang.types import Span
 from store.errors import StoreError
+from store.keyword_index import KeywordIndex
 from store.types import Chunk, DocumentMeta, SourceDocument
 
 _DOC_SUFFIX = "_documents"
@@ -80,8 +81,11 @@ def _client(location: Path, url: str | None) -> Any:
 class ChunkStore:
     """Chunks and documents in Chroma, embedded on disk or on a Chroma server."""
 
-    def __init__(self, client: Any, name: str, embed_model: str, label: str) -> None:
+    def __init__(
+        self, client: Any, name: str, embed_model: str, label: str, keywords: KeywordIndex
+    ) -> None:
         self._label = label
+        self._keywords = keywords
         self._count: int | None = None
         self._decoded: dict[str, Chunk] = {}
         self._embed_model = embed_model
@@ -96,6 +100,11 @@ class ChunkStore:
             raise StoreError(
                 f"store {label} was built with embedding model '{stored_model}', not "
                 f"'{embed_model}'; use another --store or re-ingest into a new one"
+            )
+        if keywords.count() != self.count():  # a write stopped half way, or an older store
+            keywords.replace_all(
+                (i, _keyword_text(m) or str(d))
+                for i, d, m in _pages(self._chunks, ["documents", "metadatas"])
             )
 
     @classmethod
@@ -114,13 +123,13 @@ class ChunkStore:
             raise StoreError(
                 f"no citeqa store at {location}; run 'citeqa ingest PATH --store {location}' first"
             )
-        if not url:
-            try:
-                location.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StoreError(f"cannot create store folder {location}: {error}") from error
+        try:  # the keyword index lives here, also for a store on a server
+            location.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create store folder {location}: {error}") from error
         try:
-            return cls(_client(location, url), collection, embed_model, label)
+            keywords = KeywordIndex(location / _keyword_file(collection, url))
+            return cls(_client(location, url), collection, embed_model, label, keywords)
         except StoreError:
             raise
         except Exception as error:
@@ -189,6 +198,7 @@ class ChunkStore:
                 documents=[c.text for c, _, _ in part],
                 metadatas=[_chunk_metadata(c, path) for c, _, path in part],
             )
+        self._keywords.add((c.chunk_id, _lemma_text(c)) for c, _, _ in records)
         self._docs.upsert(
             ids=[document_key(path) for path in paths],
             embeddings=[[1.0]] * len(replacements),
@@ -198,12 +208,14 @@ class ChunkStore:
         stale = sorted(set(old_ids) - {c.chunk_id for c, _, _ in records})
         for i in range(0, len(stale), _BATCH):
             self._chunks.delete(ids=stale[i : i + _BATCH])
+        self._keywords.remove(stale)
 
     def remove_document(self, path: str) -> None:
         self._count = None
         ids = self._chunk_ids(path)
         if ids:
             self._chunks.delete(ids=ids)
+            self._keywords.remove(ids)
         self._docs.delete(ids=[document_key(path)])
 
     def _chunk_ids(self, path: str) -> list[str]:
@@ -234,6 +246,20 @@ class ChunkStore:
             self._decode(i, d, m) for i, d, m in _pages(self._chunks, ["documents", "metadatas"])
         ]
         return sorted(chunks, key=lambda c: (c.source, c.ordinal))
+
+    def keyword_search(self, lemmas: str, k: int) -> list[tuple[Chunk, float]]:
+        """The ``k`` chunks whose lemmas best match ``lemmas`` by BM25, with their scores."""
+        hits = self._keywords.search(lemmas, k)
+        if not hits:
+            return []
+        result = self._chunks.get(ids=[i for i, _ in hits], include=["documents", "metadatas"])
+        found = {
+            i: self._decode(i, d, m)
+            for i, d, m in zip(
+                result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True
+            )
+        }
+        return [(found[i], score) for i, score in hits if i in found]
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """Stored vectors of the given chunks."""
@@ -274,6 +300,20 @@ class ChunkStore:
                 self._decoded.clear()
             chunk = self._decoded[chunk_id] = _chunk_from_record(chunk_id, text, metadata)
         return chunk
+
+
+def _keyword_file(collection: str, url: str | None) -> str:
+    server = f"-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:10]}" if url else ""
+    return f"{collection}{server}.keywords.sqlite3"
+
+
+def _lemma_text(chunk: Chunk) -> str:
+    """What the keyword index holds for a chunk: its content lemmas (its text if none)."""
+    return " ".join(t.label for t in chunk.terms) or chunk.text
+
+
+def _keyword_text(metadata: Any) -> str:
+    return " ".join(str(label) for _, _, label in json.loads(metadata.get("terms") or "[]"))
 
 
 def _pages(collection: Any, include: list[str]) -> Iterator[tuple[str, Any, Any]]:

@@ -117,7 +117,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                 )
                 with gr.Row():
                     choice = gr.Dropdown(
-                        choices=document_choices(assistant),
+                        choices=document_choices(assistant, ledger),
                         label="Document",
                         elem_id="citeqa-remove-choice",
                         scale=4,
@@ -212,7 +212,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             return (
                 message,
                 documents_html(assistant, ledger),
-                gr.update(choices=document_choices(assistant), value=None),
+                gr.update(choices=document_choices(assistant, ledger), value=None),
             )
 
         # Gradio finds the progress bar by this default value: its documented way.

@@ -171,6 +171,8 @@ def run_ui(args: argparse.Namespace) -> int:
     assistant = Assistant.open(args.store, **llm_overrides(args))
     if args.ingest:
         print_report(assistant.ingest(args.ingest, progress=_progress_bar()))
+    print("Loading the models ...", file=sys.stderr, flush=True)
+    assistant.warm()
     launch(assistant, host=args.host, port=args.port, auth=parse_auth(args.auth))
     return 0
 

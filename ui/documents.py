@@ -42,6 +42,7 @@ class DocumentLedger:
     def forget(self, source: str) -> None:
         with self._lock:
             self.status.pop(source, None)
+            self.failed.pop(source, None)
 
 
 def documents_html(assistant: Assistant, ledger: DocumentLedger) -> str:
@@ -75,9 +76,11 @@ def documents_html(assistant: Assistant, ledger: DocumentLedger) -> str:
     )
 
 
-def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
-    """(label, source) pairs for the remove menu."""
-    return [(PurePath(d.source).name, d.source) for d in assistant.documents()]
+def document_choices(assistant: Assistant, ledger: DocumentLedger) -> list[tuple[str, str]]:
+    """(label, source) pairs for the remove menu: ingested files, then failed uploads."""
+    choices = [(PurePath(d.source).name, d.source) for d in assistant.documents()]
+    choices += [(f"{PurePath(s).name} (failed)", s) for s in sorted(ledger.failed)]
+    return choices
 
 
 def upload_files(

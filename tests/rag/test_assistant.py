@@ -184,3 +184,17 @@ def test_property_citations_always_quote_the_file(
     answer = assistant.ask(question)
     event("abstained" if answer.abstained else "answered")
     check_citations(assistant, answer)
+
+
+def test_warm_loads_the_models_before_any_question(tmp_path: Path) -> None:
+    seen: list[list[str]] = []
+
+    class Counting(HashingEmbedder):
+        def embed(self, texts: list[str]) -> list[list[float]]:
+            seen.append(texts)
+            return super().embed(texts)
+
+    assistant = Assistant.open(settings=load_settings(store=tmp_path / "s"), embedder=Counting())
+    assert seen == []
+    assistant.warm()
+    assert seen == [["warm up"]]

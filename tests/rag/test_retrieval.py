@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lang import Span
 from rag import Assistant, Passage
-from rag.retrieval import KeywordIndex, fuse_rankings
-from store.types import Chunk, DocumentMeta
+from rag.retrieval import fuse_rankings
 
 ROAD_QUESTION = "Which road is used to supply food to Aleppo?"
 
@@ -99,21 +97,6 @@ def test_answers_keep_top_k_passages_best_read_first(
 
 def test_empty_store_retrieves_nothing(make_fake_assistant: Callable[..., Assistant]) -> None:
     assert make_fake_assistant().ask(ROAD_QUESTION).passages == []
-
-
-def _chunk(n: int, lemmas: str) -> Chunk:
-    terms = tuple(Span(0, 1, lemma) for lemma in lemmas.split())
-    return Chunk(f"c{n}", "a.txt", 0, 1, 0, 1, lemmas, n, DocumentMeta("", None, None), terms)
-
-
-def test_keyword_index_searches_lemmas_as_they_are() -> None:
-    index = KeywordIndex(
-        [_chunk(0, "militant flee city"), _chunk(1, "road supply food"), _chunk(2, "talk end")],
-        top_k=2,
-        language="en",
-    )
-    assert [c.chunk_id for c, _ in index.search("flee militant")][:1] == ["c0"]
-    assert index.search("") == []
 
 
 @pytest.mark.slow

@@ -59,7 +59,13 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path)
         "Aid road\n\nThe Castello Road is used to supply food, water and medicines to Aleppo.\n",
         encoding="utf-8",
     )
-    settings = load_settings(chroma_url=chroma_url, collection="server_test", abstain_threshold=0.0)
+    # The chunks live on the server; the keyword index stays in the local store folder.
+    settings = load_settings(
+        store=tmp_path / "local",
+        chroma_url=chroma_url,
+        collection="server_test",
+        abstain_threshold=0.0,
+    )
     assistant = Assistant.open(settings=settings, embedder=HashingEmbedder())
     report = assistant.ingest([corpus])
     assert report.added == [str(corpus / "road.txt")]
@@ -72,6 +78,12 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path)
     text = (corpus / "road.txt").read_text(encoding="utf-8")
     assert citation.quote == text[citation.start : citation.end]
     assert "Castello Road" in citation.quote
+    assert list((tmp_path / "local").glob("server_test-*.keywords.sqlite3"))
+
+    assert reopened.remove(str(corpus / "road.txt"))
+    again = Assistant.open(settings=settings, embedder=HashingEmbedder())
+    assert again.documents() == []
+    assert again.ask("Which road is used to supply food to Aleppo?").abstained
 
 
 def test_an_unreachable_server_is_one_clear_error() -> None:

@@ -106,7 +106,7 @@ def test_the_ledger_forgets_a_removed_file() -> None:
 
 def test_an_empty_store_says_so(assistant: Assistant) -> None:
     assert "No documents yet" in documents_html(assistant, DocumentLedger())
-    assert document_choices(assistant) == []
+    assert document_choices(assistant, DocumentLedger()) == []
 
 
 def test_the_table_lists_every_file_with_its_report_and_status(
@@ -120,7 +120,7 @@ def test_the_table_lists_every_file_with_its_report_and_status(
         ["talks.txt", "Talks in Geneva", "–", "–", "2", "indexed"],
     ]
     uploads = assistant.uploads_folder
-    assert document_choices(assistant) == [
+    assert document_choices(assistant, ledger) == [
         ("road.txt", str(uploads / "road.txt")),
         ("talks.txt", str(uploads / "talks.txt")),
     ]
@@ -231,6 +231,13 @@ def test_a_bad_upload_fails_alone_and_says_why(assistant: Assistant, browser: Pa
     assert str(uploads / "empty.txt") not in ledger.failed
     assert "failed: is empty" not in documents_html(assistant, ledger)
 
+    # A failed upload is offered for removal; removing it deletes its copy and its row.
+    choices = dict(document_choices(assistant, ledger))
+    assert choices["binary.txt (failed)"] == str(uploads / "binary.txt")
+    assert remove_document(assistant, ledger, str(uploads / "binary.txt")) == "Removed binary.txt."
+    assert not (uploads / "binary.txt").exists()
+    assert "binary.txt" not in [row[0] for row in rows(documents_html(assistant, ledger))]
+
 
 def test_an_upload_error_is_a_message(assistant: Assistant, browser: Path) -> None:
     class Vanishing(ProgressRecorder):
@@ -259,9 +266,9 @@ def test_remove_without_a_choice(assistant: Assistant, source: str | None) -> No
 def test_remove_a_document(assistant: Assistant, browser: Path) -> None:
     ledger = DocumentLedger()
     upload_files(assistant, ledger, [browser / "road.txt", browser / "talks.txt"])
-    (_, road), (_, talks) = document_choices(assistant)
+    (_, road), (_, talks) = document_choices(assistant, ledger)
     assert remove_document(assistant, ledger, road) == "Removed road.txt."
-    assert document_choices(assistant) == [("talks.txt", talks)]
+    assert document_choices(assistant, ledger) == [("talks.txt", talks)]
     assert not Path(road).exists()
     assert ledger.status == {talks: "indexed"}
     assert [row[0] for row in rows(documents_html(assistant, ledger))] == ["talks.txt"]
@@ -276,4 +283,4 @@ def test_remove_something_not_in_the_store(
     upload_files(assistant, ledger, [browser / "road.txt"])
     name = Path(source).name
     assert remove_document(assistant, ledger, source) == f"{name} is not in the store."
-    assert [label for label, _ in document_choices(assistant)] == ["road.txt"]
+    assert [label for label, _ in document_choices(assistant, ledger)] == ["road.txt"]
