@@ -193,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.INFO if args.verbose else logging.WARNING
     handler = logging.StreamHandler()
-    # The level sits on the handler too: some libraries (bm25s) force their loggers to DEBUG.
+    # The level sits on the handler too: some libraries force their loggers to DEBUG.
     handler.setLevel(level)
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", handlers=[handler]
@@ -217,7 +217,7 @@ def _quiet_libraries(verbose: bool) -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     if not verbose:
-        for name in ("chromadb", "httpx", "bm25s", "llama_index", "sentence_transformers"):
+        for name in ("chromadb", "httpx", "llama_index", "sentence_transformers"):
             logging.getLogger(name).setLevel(logging.ERROR)
 
 
