@@ -66,7 +66,7 @@ class Assistant:
         options = RetrievalOptions(
             candidates=settings.candidates, hybrid=settings.hybrid, rrf_k=settings.rrf_k
         )
-        self._retriever = self._library.retriever(options, store, embedder, self._analyzer.language)
+        self._retriever = self._library.retriever(options, store, embedder)
         threshold = settings.abstain_threshold
         self._answerer = ExtractiveAnswerer(
             AnswerOptions(

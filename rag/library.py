@@ -15,25 +15,24 @@ from store.errors import IngestError
 
 
 class Library:
-    """What assistants over one store share: keyword indexes and the cache of file texts."""
+    """What assistants over one store share: retrievers and the caches of file texts."""
 
     def __init__(self) -> None:
         self.texts: dict[str, str] = {}
         self.lemmas: dict[str, frozenset[str]] = {}
-        self._retrievers: dict[tuple[RetrievalOptions, str], HybridRetriever] = {}
+        self._retrievers: dict[RetrievalOptions, HybridRetriever] = {}
         self._lock = threading.Lock()
 
     def retriever(
-        self, options: RetrievalOptions, store: ChunkStore, embedder: Embedder, language: str
+        self, options: RetrievalOptions, store: ChunkStore, embedder: Embedder
     ) -> HybridRetriever:
         with self._lock:
-            key = (options, language)
-            if key not in self._retrievers:
-                self._retrievers[key] = HybridRetriever(store, embedder, options, language)
-            return self._retrievers[key]
+            if options not in self._retrievers:
+                self._retrievers[options] = HybridRetriever(store, embedder, options)
+            return self._retrievers[options]
 
     def changed(self) -> None:
-        """The store's files changed: rebuild keyword indexes and re-read texts when asked."""
+        """The store's files changed: count its chunks and re-read texts when asked."""
         with self._lock:
             for retriever in self._retrievers.values():
                 retriever.refresh()

@@ -37,13 +37,10 @@ def fuse_rankings(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
 class HybridRetriever:
     """Dense + keyword retrieval over one ``ChunkStore``, explainable rank by rank."""
 
-    def __init__(
-        self, store: ChunkStore, embedder: Embedder, options: RetrievalOptions, language: str
-    ) -> None:
+    def __init__(self, store: ChunkStore, embedder: Embedder, options: RetrievalOptions) -> None:
         self._store = store
         self._embedder = embedder
         self._options = options
-        self._language = language
 
     def refresh(self) -> None:
         """The store changed (perhaps through another process): count its chunks again."""

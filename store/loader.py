@@ -62,8 +62,3 @@ def file_fingerprint(path: Path, version: str) -> str:
     except OSError as error:
         raise IngestError(f"{path}: cannot be read ({error.strerror or error})") from error
     return hashlib.sha256(version.encode("utf-8") + b"\0" + data).hexdigest()
-
-
-def content_hash(text: str) -> str:
-    """A stable fingerprint of a file's text, used to skip unchanged files."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

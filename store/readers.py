@@ -106,8 +106,8 @@ class HtmlReader:
 
 # Elements whose content is never the page's text, and elements that end a paragraph.
 _SKIP = frozenset(
-    {"script", "style", "noscript", "template", "head", "nav", "footer", "aside", "svg", "form"}
-)
+    {"script", "style", "noscript", "template", "head", "nav", "footer", "aside", "svg"}
+)  # not <form>: some sites wrap the whole page in one
 _BLOCK = frozenset(
     {
         "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "td",

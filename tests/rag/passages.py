@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from lang import Analyzer
 from lang.fake import FakeAnalyzer
 from rag.types import Passage
 from store.chunker import chunk_document
-from store.loader import content_hash
 from store.types import Chunk, DocumentMeta, SourceDocument
 
 
@@ -48,7 +49,7 @@ def analysed_passages(
         path=f"/docs/{source}",
         text=text,
         clean=text,
-        content_hash=content_hash(text),
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         meta=meta or DocumentMeta("Report", None, None),
     )
     chunks = chunk_document(doc, analyzer or FakeAnalyzer())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -17,7 +18,6 @@ from store.chunker import chunk_document as chunk_with
 from store.chunker import sentence_spans as spans_with
 from store.clean import clean_text
 from store.embedder import HashingEmbedder
-from store.loader import content_hash
 from store.metadata import extract_meta
 from store.types import Chunk, SourceDocument
 
@@ -53,7 +53,7 @@ def make_doc(text: str, suffix: str = ".txt", path: str = "/reports/a") -> Sourc
         path=path + suffix,
         text=text,
         clean=clean,
-        content_hash=content_hash(text),
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         meta=extract_meta(clean, f"a{suffix}"),
     )
 

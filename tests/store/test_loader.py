@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from store.errors import IngestError
-from store.loader import content_hash, find_files
+from store.loader import file_fingerprint, find_files
 from store.readers import read_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -123,11 +123,17 @@ def test_read_file_drops_the_byte_order_mark_and_keeps_line_endings(tmp_path: Pa
     assert read_file(path).text == "First line here.\r\nSecond line here.\r\n"
 
 
-def test_content_hash_is_stable_and_sensitive_to_any_change(tmp_path: Path) -> None:
+def test_the_fingerprint_is_stable_and_sensitive_to_any_byte_and_the_version(
+    tmp_path: Path,
+) -> None:
     copy = tmp_path / "copy.txt"
     shutil.copy(DATA / "report.txt", copy)
-    text = read_file(copy).text
+    first = file_fingerprint(copy, "readers-1")
 
-    assert content_hash(text) == content_hash(read_file(DATA / "report.txt").text)
-    assert content_hash(text) != content_hash(text + " ")
-    assert len(content_hash(text)) == 64
+    assert first == file_fingerprint(DATA / "report.txt", "readers-1")
+    assert first != file_fingerprint(copy, "readers-2")
+    copy.write_bytes(copy.read_bytes() + b" ")
+    assert first != file_fingerprint(copy, "readers-1")
+    assert len(first) == 64
+    with pytest.raises(IngestError, match="cannot be read"):
+        file_fingerprint(tmp_path / "gone.txt", "readers-1")
