@@ -28,6 +28,7 @@ from store.chroma_store import ChunkStore, StoredDocument
 from store.embedder import Embedder, SentenceTransformerEmbedder
 from store.errors import BackendError, QuestionError, SettingsError, StoreError
 from store.ingest import ChunkingOptions, IngestReport, ProgressCallback, ingest_paths
+from store.onnx_embedder import FastEmbedder
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class Assistant:
             settings = settings.model_copy(
                 update={"store": Path(store or settings.store), **overrides}
             )
-        embedder = embedder or SentenceTransformerEmbedder(settings.embed_model_path)
+        embedder = embedder or _embedder(settings)
         chunk_store = ChunkStore.open(
             Path(settings.store),
             embed_model=embedder.name,
@@ -365,6 +366,12 @@ class Assistant:
         return lemmas[source]
 
 
+def _embedder(settings: Settings) -> Embedder:
+    if settings.onnx:
+        return FastEmbedder(settings.embed_model_path, settings.model_cache)
+    return SentenceTransformerEmbedder(settings.embed_model_path)
+
+
 def _backend(settings: Settings) -> LLMBackend | None:
     return build_backend(BackendConfig.from_settings(settings))
 
@@ -387,6 +394,8 @@ _STORE_SETTINGS = frozenset(
         "chroma_url",
         "collection",
         "embed_model_path",
+        "onnx",
+        "model_cache",
         "max_chunk_tokens",
         "window",
         "language",

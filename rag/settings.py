@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     embed_model_path: Path | None = Field(
         None, description="Folder of a sentence-transformers model; default: the bundled MiniLM."
     )
+    onnx: bool = Field(
+        True,
+        description="Embed questions with an ONNX export of the model (made on first use): a "
+        "cold start without transformers. Off: sentence-transformers for everything.",
+    )
+    model_cache: Path | None = Field(
+        None, description="Folder for the ONNX export; default: $XDG_CACHE_HOME/citeqa."
+    )
     max_chunk_tokens: int = Field(200, ge=16, le=256, description="Token limit per chunk.")
     window: int = Field(1, ge=0, le=5, description="Sentences of context on each side.")
     candidates: int = Field(30, ge=1, le=500, description="Hits taken from each retriever.")

@@ -75,6 +75,10 @@ class SentenceTransformerEmbedder:
                 self.dim = int(self._model.get_embedding_dimension() or self.dim)
         return self._model
 
+    def model(self) -> SentenceTransformer:
+        """The loaded model (loaded now if it was not)."""
+        return self._load()
+
     def embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
