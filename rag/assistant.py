@@ -379,6 +379,12 @@ def _backend(settings: Settings) -> LLMBackend | None:
 def _check_question(question: str) -> str:
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("the question is empty; ask something about the documents")
+    bad = next((i for i, ch in enumerate(question) if 0xD800 <= ord(ch) <= 0xDFFF), None)
+    if bad is not None:  # a lone surrogate: bytes that were not UTF-8 (argv, JSON "\ud800")
+        raise QuestionError(
+            f"the question is not valid text (an undecodable character at position {bad}); "
+            "type it again as UTF-8"
+        )
     question = " ".join(question.split())
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(

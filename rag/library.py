@@ -32,10 +32,8 @@ class Library:
             return self._retrievers[options]
 
     def changed(self) -> None:
-        """The store's files changed: count its chunks and re-read texts when asked."""
+        """The store's files changed: re-read texts when asked."""
         with self._lock:
-            for retriever in self._retrievers.values():
-                retriever.refresh()
             self.texts.clear()
             self.lemmas.clear()
 

@@ -42,10 +42,6 @@ class HybridRetriever:
         self._embedder = embedder
         self._options = options
 
-    def refresh(self) -> None:
-        """The store changed (perhaps through another process): count its chunks again."""
-        self._store.forget_count()
-
     def _keyword_search(self, lemmas: str) -> list[tuple[Chunk, float]]:
         """BM25 over the chunks' lemmas, from the store's index on disk (always current)."""
         if not lemmas.strip():

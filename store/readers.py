@@ -12,6 +12,7 @@ the standard library's ``html.parser`` for HTML.
 from __future__ import annotations
 
 import bisect
+import codecs
 import io
 import re
 from collections.abc import Sequence
@@ -55,8 +56,27 @@ def page_at(pages: Sequence[int], offset: int) -> int | None:
     return max(1, bisect.bisect_right(pages, offset)) if pages else None
 
 
+# Byte-order marks of the encodings a text file declares this way (longest first: UTF-32's
+# little-endian mark starts with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode(path: Path, data: bytes) -> str:
-    """``data`` as UTF-8 text, or ``IngestError`` naming what is wrong with it."""
+    """``data`` as text: UTF-8, or UTF-16/32 with a byte-order mark; else ``IngestError``."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).removeprefix("\ufeff")
+            except UnicodeDecodeError as error:
+                raise IngestError(
+                    f"{path}: is not valid {encoding.upper()} text (bad bytes at position "
+                    f"{error.start})"
+                ) from error
     if b"\x00" in data[:8192]:
         raise IngestError(f"{path}: looks like a binary file, not text")
     try:

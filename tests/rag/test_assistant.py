@@ -88,6 +88,12 @@ def test_empty_question_is_refused(assistant: Assistant, question: str) -> None:
         assistant.chat(question, [])
 
 
+@pytest.mark.parametrize("question", ["caf\udce9 road?", "\ud800"])
+def test_a_question_with_undecodable_bytes_is_refused(assistant: Assistant, question: str) -> None:
+    with pytest.raises(QuestionError, match="not valid text"):
+        assistant.ask(question)
+
+
 def test_too_long_question_is_refused(assistant: Assistant) -> None:
     with pytest.raises(QuestionError, match="2000"):
         assistant.ask("Aleppo " * 400)

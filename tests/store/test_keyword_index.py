@@ -92,3 +92,16 @@ def test_a_keyword_index_out_of_step_is_rebuilt_on_open(tmp_path: Path) -> None:
     reopened = ChunkStore.open(tmp_path / "store", embed_model=EMBEDDER.name)
 
     assert [c.text for c, _ in reopened.keyword_search("late", 5)] == ["Drivers were late."]
+
+
+def test_a_hit_whose_chunk_is_gone_is_skipped(tmp_path: Path) -> None:
+    store = ChunkStore.open(tmp_path / "store", embed_model=EMBEDDER.name)
+    doc, chunks = _document("/d/a.txt", ["Depot shipped crates.", "Drivers were late."])
+    store.replace_document(doc, "", chunks, EMBEDDER.embed([c.text for c in chunks]))
+    # Another process deleted a chunk from Chroma and has not reached the index yet.
+    (index,) = (tmp_path / "store").glob("*.keywords.sqlite3")
+    KeywordIndex(index).add([("gone:0", "depot crates")])
+
+    hits = store.keyword_search("depot crates", 5)
+
+    assert [c.chunk_id for c, _ in hits] == ["/d/a.txt:0"]

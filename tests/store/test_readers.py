@@ -80,6 +80,18 @@ def test_text_of_one_paragraph_per_line_is_left_untouched() -> None:
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_text_with_a_byte_order_mark_is_decoded(tmp_path: Path, encoding: str) -> None:
+    text = "Première ligne du rapport.\nSecond line of the report.\n"
+    data = text.encode(encoding)
+    if encoding in {"utf-16-le", "utf-16-be"}:  # these codecs write no mark: add it
+        data = "\ufeff".encode(encoding) + data
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+
+    assert read_file(path).text == text
+
+
 def test_a_hyphen_at_a_wrap_joins_without_a_space() -> None:
     text = "\n".join(
         [

@@ -85,6 +85,22 @@ def test_ask_a_too_long_question(tmp_path: Path, empty_store: Path) -> None:
     assert "2000" in assert_one_error_line(result)
 
 
+def test_ask_a_question_that_is_not_utf8(tmp_path: Path, empty_store: Path) -> None:
+    command = [sys.executable.encode(), b"-m", b"ui.cli", b"ask", b"caf\xe9 road?"]
+    result = subprocess.run(
+        [*command, b"--store", str(empty_store).encode()],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith("CITEQA_")}
+        | {"HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        timeout=300,
+    )
+    decoded = subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+    assert "not valid text" in assert_one_error_line(decoded)
+
+
 def test_ingest_a_missing_path(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder"
     result = citeqa("ingest", missing, "--store", tmp_path / "store", cwd=tmp_path)
