@@ -198,7 +198,9 @@ class Assistant:
             self._embedder,
             self._analyzer,
             options=ChunkingOptions(
-                max_tokens=self.settings.max_chunk_tokens, window=self.settings.window
+                max_tokens=self.settings.max_chunk_tokens,
+                window=self.settings.window,
+                max_bytes=int(self.settings.max_file_mb * 1_000_000),
             ),
             progress=progress,
         )

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     model_cache: Path | None = Field(
         None, description="Folder for the ONNX export; default: $XDG_CACHE_HOME/citeqa."
     )
+    max_file_mb: float = Field(
+        50.0, gt=0, description="Files larger than this are refused at ingest and upload (MB)."
+    )
     max_chunk_tokens: int = Field(200, ge=16, le=256, description="Token limit per chunk.")
     window: int = Field(1, ge=0, le=5, description="Sentences of context on each side.")
     candidates: int = Field(30, ge=1, le=500, description="Hits taken from each retriever.")

@@ -57,6 +57,7 @@ class IngestReport:
 class ChunkingOptions:
     max_tokens: int = 200
     window: int = 1
+    max_bytes: int | None = None  # larger files are refused before they are read
 
 
 def load_document(found: FoundFile, fingerprint: str | None = None) -> SourceDocument:
@@ -106,6 +107,7 @@ def ingest_paths(
     for item in found:
         previous = stored.get(str(item.path))
         try:
+            _check_size(item, options.max_bytes)
             fingerprint = file_fingerprint(item.path, READERS_VERSION)
             if (
                 previous is not None
@@ -208,6 +210,18 @@ class _Batch:
     def _fail(self, item: FoundFile, error: CiteqaError) -> None:
         self._report.failed.append(IngestFailure(item.source, _one_line(error, item)))
         self.ticker.tick(item.source)
+
+
+def _check_size(item: FoundFile, max_bytes: int | None) -> None:
+    try:
+        size = item.path.stat().st_size
+    except OSError as error:
+        raise IngestError(f"{item.source}: cannot be read ({error.strerror or error})") from error
+    if max_bytes is not None and size > max_bytes:
+        raise IngestError(
+            f"{item.source}: is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB "
+            "(setting max_file_mb)"
+        )
 
 
 def _one_line(error: Exception, item: FoundFile) -> str:

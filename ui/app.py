@@ -42,7 +42,6 @@ EXAMPLES = [
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 VIEWER_HINT = "Click a [n] marker or a cited passage to open it in its document."
-MAX_UPLOAD = "50mb"
 
 
 def default_examples(assistant: Assistant) -> list[str]:
@@ -260,8 +259,10 @@ def serve(
     port: int = 7860,
     auth: tuple[str, str] | None = None,
     block: bool = True,
+    max_upload_mb: float = 50.0,
 ) -> gr.Blocks:
-    """Launch the page on ``host:port`` (loopback unless told otherwise)."""
+    """Launch the page on ``host:port`` (loopback unless told otherwise); uploads over
+    ``max_upload_mb`` are refused by Gradio before they reach citeqa."""
     app.launch(
         server_name=host,
         server_port=port,
@@ -269,7 +270,7 @@ def serve(
         css=CSS,
         js=JS,
         show_error=False,
-        max_file_size=MAX_UPLOAD,
+        max_file_size=f"{max_upload_mb:g}mb",
         prevent_thread_lock=not block,
         quiet=not block,
     )
@@ -284,4 +285,10 @@ def launch(
     auth: tuple[str, str] | None = None,
 ) -> None:
     """Serve the page until interrupted."""
-    serve(create_app(assistant), host=host, port=port, auth=auth)
+    serve(
+        create_app(assistant),
+        host=host,
+        port=port,
+        auth=auth,
+        max_upload_mb=assistant.settings.max_file_mb,
+    )

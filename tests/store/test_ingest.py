@@ -13,7 +13,7 @@ from lang.fake import FakeAnalyzer
 from store.chroma_store import ChunkStore
 from store.embedder import HashingEmbedder, SentenceTransformerEmbedder
 from store.errors import IngestError
-from store.ingest import IngestFailure, IngestReport, ingest_paths
+from store.ingest import ChunkingOptions, IngestFailure, IngestReport, ingest_paths
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -243,3 +243,20 @@ def test_unchanged_files_are_known_by_their_bytes_without_parsing(
     (docs / "report.txt").write_bytes((docs / "report.txt").read_bytes() + b" ")
     with pytest.raises(AssertionError, match="analysed again"):
         ingest_paths([docs], store, EMBEDDER, _Refuses())
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    docs: Path, store: ChunkStore
+) -> None:
+    big = docs / "big.txt"
+    big.write_text("A long line of words about the depot. " * 2000)  # 78,000 bytes
+
+    report = ingest_paths(
+        [docs], store, EMBEDDER, FakeAnalyzer(), options=ChunkingOptions(max_bytes=50_000)
+    )
+
+    assert (
+        IngestFailure(str(big), "is 0.1 MB; the limit is 0.05 MB (setting max_file_mb)")
+        in report.failed
+    )
+    assert str(big.resolve()) not in store.documents()

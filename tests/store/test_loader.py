@@ -137,3 +137,26 @@ def test_the_fingerprint_is_stable_and_sensitive_to_any_byte_and_the_version(
     assert len(first) == 64
     with pytest.raises(IngestError, match="cannot be read"):
         file_fingerprint(tmp_path / "gone.txt", "readers-1")
+
+
+def test_symbolic_links_are_followed_only_inside_the_folder(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Some report text for the loader tests.\n")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Not chosen for ingest.\n")
+    (docs / "inside.txt").symlink_to(docs / "a.txt")
+    (docs / "outside.txt").symlink_to(outside)
+    (docs / "loop1.txt").symlink_to(docs / "loop2.txt")
+    (docs / "loop2.txt").symlink_to(docs / "loop1.txt")
+    (docs / "dangling.txt").symlink_to(docs / "gone.txt")
+
+    found, problems = find_files([docs, docs / "loop1.txt"])
+
+    assert [f.path for f in found] == [(docs / "a.txt").resolve()]  # the inside link is a.txt
+    reasons = dict(problems)
+    assert reasons[str(docs / "outside.txt")].startswith(f"is a symbolic link to {outside}")
+    assert "outside the folder" in reasons[str(docs / "outside.txt")]
+    assert reasons[str(docs / "loop1.txt")] == "is a symbolic link loop"
+    assert reasons[str(docs / "loop2.txt")] == "is a symbolic link loop"
+    assert "does not exist" in reasons[str(docs / "dangling.txt")]
