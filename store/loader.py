@@ -84,14 +84,18 @@ def _add(found: list[FoundFile], seen: set[Path], item: FoundFile) -> None:
         found.append(item)
 
 
-def file_fingerprint(path: Path, version: str) -> str:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``, or ``IngestError`` with a one-line reason."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: cannot be read ({error.strerror or error})") from error
+
+
+def fingerprint(data: bytes, version: str) -> str:
     """A fingerprint of a file's bytes and of the ``version`` of what reads it.
 
     Unchanged files are recognised from this alone, without parsing them: re-reading a
     folder of unchanged files costs a read and a hash per file.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IngestError(f"{path}: cannot be read ({error.strerror or error})") from error
     return hashlib.sha256(version.encode("utf-8") + b"\0" + data).hexdigest()

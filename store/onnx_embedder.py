@@ -21,11 +21,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from store.embedder import SentenceTransformerEmbedder, bundled_model_path
+from store.embedder import FEW_TEXTS, SentenceTransformerEmbedder, bundled_model_path
 
 logger = logging.getLogger(__name__)
 
-FEW = 8  # up to this many texts (a question, a follow-up) go through ONNX Runtime
 _MAX_TOKENS = 256  # MiniLM's window, as sentence-transformers truncates
 
 
@@ -144,7 +143,7 @@ class FastEmbedder:
     def embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        if len(texts) <= FEW:
+        if len(texts) <= FEW_TEXTS:  # a question: ONNX Runtime
             session = self._onnx()
             if session is not None:
                 return session.embed(texts)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from store.errors import IngestError
+from store.loader import read_bytes
 from store.reflow import reflow
 
 _PAGE_BREAK = "\n\n"
@@ -285,18 +286,17 @@ def supported_suffixes(readers: Sequence[FileReader] = DEFAULT_READERS) -> froze
     return frozenset(s for r in readers for s in r.suffixes)
 
 
-def read_file(path: Path, readers: Sequence[FileReader] = DEFAULT_READERS) -> ReadText:
-    """Read ``path`` with the reader for its type, or raise ``IngestError`` with a reason."""
+def read_file(
+    path: Path, readers: Sequence[FileReader] = DEFAULT_READERS, data: bytes | None = None
+) -> ReadText:
+    """Read ``path`` (or its ``data``, when the caller has read it already) with the reader
+    for its type, or raise ``IngestError`` with a reason."""
     suffix = path.suffix.lower()
     reader = next((r for r in readers if suffix in r.suffixes), None)
     if reader is None:
         kinds = ", ".join(sorted(supported_suffixes(readers)))
         raise IngestError(f"{path}: unsupported file type '{suffix or '(none)'}' (use {kinds})")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IngestError(f"{path}: cannot be read ({error.strerror or error})") from error
-    read = reader.read(path, data)
+    read = reader.read(path, read_bytes(path) if data is None else data)
     if not read.text.strip():
         raise IngestError(f"{path}: is empty")
     return read
