@@ -24,7 +24,7 @@ _JUNK_LINE_PATTERNS = [
     r"click here\b.*",
     r"(photo|image|video)( credit)?:.*",
     r"source: *\S+\.\S+/?\S*",  # a bare "Source: site.com/page" attribution
-    r"[$€£¥] *[\d.,]+|[\d.,]+ *[$€£¥]",  # price-list lines such as "2,500 $"
+    r"[$€£¥] *\d[\d.,]*|\d[\d.,]* *[$€£¥]",  # price-list lines such as "2,500 $" (a digit)
     r"[A-Z][a-z]+( */ *[A-Z][a-z]+)+",  # editor sign-offs such as "Reem /Ghossoun/Manar"
     r"https?://\S+|www\.\S+",
 ]
