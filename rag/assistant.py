@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from rag.retrieval import RetrievalOptions
 from rag.settings import Settings, load_settings
 from rag.types import Answer
 from rag.verify import SupportChecker, SupportOptions
-from store.chroma_store import ChunkStore, StoredDocument
+from store.chroma_store import CheckReport, ChunkStore, StoredDocument
 from store.embedder import Embedder, SentenceTransformerEmbedder
 from store.errors import BackendError, QuestionError, SettingsError, StoreError
 from store.ingest import ChunkingOptions, IngestReport, ProgressCallback, ingest_paths
@@ -189,9 +189,17 @@ class Assistant:
         self._analyzer.analyze(["Warm up."])
 
     def ingest(
-        self, paths: list[str | Path], progress: ProgressCallback | None = None
+        self,
+        paths: list[str | Path],
+        progress: ProgressCallback | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> IngestReport:
-        """Add, update or remove files so the store matches ``paths`` (files or folders)."""
+        """Add, update or remove files so the store matches ``paths`` (files or folders).
+
+        While another process writes to the store this waits, and says so through
+        ``on_wait`` (logged by default).
+        """
+        self._sync()
         report = ingest_paths(
             list(paths),
             self._store,
@@ -203,6 +211,7 @@ class Assistant:
                 max_bytes=int(self.settings.max_file_mb * 1_000_000),
             ),
             progress=progress,
+            on_wait=on_wait,
         )
         if report.changed:
             self._library.changed()
@@ -264,6 +273,7 @@ class Assistant:
     def stream(self, message: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
         """Text deltas as the answer is written, then the final, verified ``Answer``."""
         message = _check_question(message)
+        self._sync()
         standalone, context = self._resolve(message, history)
         analysis = self._analyzer.analyze([standalone])[0]
         parts = split_compound(analysis)
@@ -337,8 +347,22 @@ class Assistant:
         """``question`` analysed, ready for ``read``."""
         return build_query(self._analyzer, _check_question(question), context)
 
+    def _sync(self) -> None:
+        """See what other processes wrote since the last look (one small read)."""
+        if self._store.sync():
+            self._library.changed()
+
+    def check(self, repair: bool = False) -> CheckReport:
+        """Look for chunks a killed write left behind and keyword index drift; with
+        ``repair``, fix them (a file missing chunks is ingested again by the next ingest)."""
+        report = self._store.repair() if repair else self._store.check()
+        if repair and not report.healthy:
+            self._library.changed()
+        return report
+
     def documents(self) -> list[StoredDocument]:
         """Every ingested file, sorted by source path."""
+        self._sync()
         return sorted(self._store.documents().values(), key=lambda d: d.source)
 
     def document(self, source: str) -> StoredDocument:
@@ -356,6 +380,7 @@ class Assistant:
 
     def document_text(self, source: str) -> str:
         """The text kept for an ingested file: what citation offsets index into."""
+        self._sync()
         if source not in self._texts:
             self._texts[source] = self._store.document_text(source)
         return self._texts[source]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -42,6 +43,21 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = Field(
         50.0, gt=0, description="Files larger than this are refused at ingest and upload (MB)."
+    )
+    concurrency: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        ge=1,
+        le=64,
+        description="Questions the page answers at once (default: the cores).",
+    )
+    queue_size: int = Field(
+        16,
+        ge=1,
+        le=1000,
+        description="Questions the page keeps waiting; past that it answers 'busy, try again'.",
+    )
+    login_attempts: int = Field(
+        5, ge=1, le=1000, description="Failed logins per client address per minute (--auth)."
     )
     max_chunk_tokens: int = Field(200, ge=16, le=256, description="Token limit per chunk.")
     window: int = Field(1, ge=0, le=5, description="Sentences of context on each side.")

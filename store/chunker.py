@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from lang import Analysis, Analyzer, Span
 from store.metadata import parse_dateline
@@ -143,22 +143,69 @@ def chunk_documents(
     (a pipeline such as spaCy's is several times faster on one long batch than on many)."""
     found = [paragraphs(doc.clean) for doc in docs]
     analyses = iter(analyzer.analyze([text for paras in found for _, text in paras]))
-    return [
-        _analysed_chunks(
-            doc, paras, [next(analyses) for _ in paras], max_tokens, window, count_tokens
+    chunked = []
+    for doc, paras in zip(docs, found, strict=True):
+        spans, layers = _read_part(
+            doc, paras, [next(analyses) for _ in paras], max_tokens, count_tokens
         )
-        for doc, paras in zip(docs, found, strict=True)
-    ]
+        chunked.append(_build(doc, spans, range(len(spans)), 0, window, layers))
+    return chunked
 
 
-def _analysed_chunks(
+def chunk_stream(
+    doc: SourceDocument,
+    analyzer: Analyzer,
+    *,
+    max_tokens: int = 200,
+    window: int = 1,
+    count_tokens: Callable[[str], int] = approx_tokens,
+    part_chars: int = 40_000,
+) -> Iterator[list[Chunk]]:
+    """The chunks of one large ``doc``, a part at a time: its paragraphs are analysed about
+    ``part_chars`` at a time, so memory stays flat however large the file. Joined, the parts
+    are exactly ``chunk_document(doc, ...)``: a sentence's window may reach into the next
+    part, so the last ``window`` sentences of a part wait for it."""
+    parts = _parts(paragraphs(doc.clean), part_chars)
+    spans: list[tuple[int, int]] = []
+    layers: tuple[list[Span], list[Span], list[Span]] = ([], [], [])
+    first = done = 0  # the ordinal of spans[0]; how many of spans were yielded already
+    for n, part in enumerate(parts):
+        new_spans, new_layers = _read_part(
+            doc, part, analyzer.analyze([text for _, text in part]), max_tokens, count_tokens
+        )
+        spans += new_spans
+        for kept, new in zip(layers, new_layers, strict=True):
+            kept += new
+        upto = len(spans) if n == len(parts) - 1 else max(done, len(spans) - window)
+        yield _build(doc, spans, range(done, upto), first, window, layers)
+        keep = max(0, upto - window)  # the yielded sentences the next ones still see
+        if keep < len(spans):
+            cut = spans[keep][0]
+            layers = tuple([x for x in layer if x.start >= cut] for layer in layers)  # type: ignore[assignment]
+        spans, first, done = spans[keep:], first + keep, upto - keep
+
+
+def _parts(found: list[tuple[int, str]], part_chars: int) -> list[list[tuple[int, str]]]:
+    parts: list[list[tuple[int, str]]] = [[]]
+    size = 0
+    for paragraph in found:
+        if size >= part_chars:
+            parts.append([])
+            size = 0
+        parts[-1].append(paragraph)
+        size += len(paragraph[1])
+    return parts
+
+
+def _read_part(
     doc: SourceDocument,
     found: list[tuple[int, str]],
     analyses: list[Analysis],
     max_tokens: int,
-    window: int,
     count_tokens: Callable[[str], int],
-) -> list[Chunk]:
+) -> tuple[list[tuple[int, int]], tuple[list[Span], list[Span], list[Span]]]:
+    """The sentence spans of some paragraphs of ``doc`` and their content words, entities
+    and noun phrases, with offsets into the file."""
     sentences: list[tuple[int, int]] = []
     terms: list[Span] = []
     entities: list[Span] = []
@@ -172,29 +219,37 @@ def _analysed_chunks(
     spans: list[tuple[int, int]] = []
     for start, end in sentences:
         spans.extend(_split_long(doc.clean, start, end, max_tokens, count_tokens))
-    return _chunks(doc, spans, window, (_Layer(terms), _Layer(entities), _Layer(phrases)))
+    return spans, (terms, entities, phrases)
 
 
-def _chunks(
-    doc: SourceDocument, spans: Sequence[tuple[int, int]], window: int, layers: tuple[_Layer, ...]
+def _build(
+    doc: SourceDocument,
+    spans: Sequence[tuple[int, int]],
+    indices: range,
+    first: int,
+    window: int,
+    layers: tuple[list[Span], list[Span], list[Span]],
 ) -> list[Chunk]:
-    terms, entities, phrases = layers
+    """The chunks of ``spans[i]`` for ``i`` in ``indices``; ``spans[0]`` is sentence number
+    ``first`` of the file."""
+    terms, entities, phrases = (_Layer(layer) for layer in layers)
     key = hashlib.sha1(doc.path.encode("utf-8")).hexdigest()[:12]
     chunks = []
-    for i, (start, end) in enumerate(spans):
+    for i in indices:
+        start, end = spans[i]
         lo, hi = spans[max(0, i - window)], spans[min(len(spans) - 1, i + window)]
         own = terms.within(start, end)
         around = terms.within(lo[0], start) + terms.within(end, hi[1])
         chunks.append(
             Chunk(
-                chunk_id=f"{key}:{doc.content_hash[:12]}:{i}",
+                chunk_id=f"{key}:{doc.content_hash[:12]}:{first + i}",
                 source=doc.source,
                 start=start,
                 end=end,
                 window_start=lo[0],
                 window_end=hi[1],
                 text=" ".join(doc.clean[start:end].split()),
-                ordinal=i,
+                ordinal=first + i,
                 meta=doc.meta,
                 terms=own,
                 entities=entities.within(start, end),

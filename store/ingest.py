@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lang import Analyzer
 from store.chroma_store import ChunkStore, Replacement, StoredDocument
-from store.chunker import chunk_documents
+from store.chunker import chunk_documents, chunk_stream
 from store.clean import clean_text
 from store.embedder import Embedder
 from store.errors import CiteqaError, IngestError
@@ -20,8 +20,9 @@ from store.types import SourceDocument
 
 logger = logging.getLogger(__name__)
 
-ProgressCallback = Callable[[int, int, str], None]
-"""Called as ``progress(done, total, path)`` after each file."""
+ProgressCallback = Callable[[float, int, str], None]
+"""Called as ``progress(done, total, path)`` after each file, and within a large file as it
+goes (``done`` then has a fraction: 3.25 is a quarter into the fourth file)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def ingest_paths(
     *,
     options: ChunkingOptions | None = None,
     progress: ProgressCallback | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Bring the store in line with the files under ``paths``.
 
@@ -97,13 +99,27 @@ def ingest_paths(
     ones replaced, and files that
     disappeared from an ingested folder removed. A file that cannot be read is reported in
     ``failed`` and whatever the store held for it stays as it was.
+
+    One writer at a time: another process's ingest is waited for (``on_wait`` is told so;
+    by default it is logged), and what a killed earlier write left behind is swept first.
     """
-    options = options or ChunkingOptions()
+    with store.writing(on_wait or logger.warning):
+        return _ingest(paths, store, (embedder, analyzer), options or ChunkingOptions(), progress)
+
+
+def _ingest(
+    paths: list[str | Path],
+    store: ChunkStore,
+    models: tuple[Embedder, Analyzer],
+    options: ChunkingOptions,
+    progress: ProgressCallback | None,
+) -> IngestReport:
+    analyzer = models[1]
     report = IngestReport()
     found, missing = find_files(paths)
     report.failed.extend(IngestFailure(p, reason) for p, reason in missing)
     stored = store.documents()
-    batch = _Batch(store, (embedder, analyzer), options, report, _Ticker(len(found), progress))
+    batch = _Batch(store, models, options, report, _Ticker(len(found), progress))
     for item in found:
         previous = stored.get(str(item.path))
         try:
@@ -133,6 +149,9 @@ def ingest_paths(
 # speed on short files); each file is still written, and can fail, on its own.
 _BATCH_CHARS = 40_000
 _BATCH_FILES = 64
+# A file larger than this is analysed, embedded and written a part (``_BATCH_CHARS``) at a
+# time, so memory stays flat however large it is (a 1 MB file in one piece took 1.1 GB).
+_STREAM_CHARS = 200_000
 
 
 class _Ticker:
@@ -143,6 +162,10 @@ class _Ticker:
         self.done += 1
         if self._progress:
             self._progress(self.done, self.total, source)
+
+    def within(self, source: str, fraction: float) -> None:
+        if self._progress:
+            self._progress(self.done + min(fraction, 0.999), self.total, source)
 
 
 class _Batch:
@@ -162,6 +185,10 @@ class _Batch:
         self._chars = 0
 
     def add(self, item: FoundFile, doc: SourceDocument, replacing: bool) -> None:
+        if len(doc.clean) > _STREAM_CHARS:
+            self.flush()
+            self._stream(item, doc, replacing)
+            return
         self._items.append((item, doc, replacing))
         self._chars += len(doc.text)
         if self._chars >= _BATCH_CHARS or len(self._items) >= _BATCH_FILES:
@@ -207,6 +234,32 @@ class _Batch:
             replacements.append(Replacement(doc, str(item.root or ""), chunks, mine))
         return replacements
 
+    def _stream(self, item: FoundFile, doc: SourceDocument, replacing: bool) -> None:
+        """Chunk, embed and write one large file a part at a time."""
+        embedder, analyzer = self._models
+        written = 0
+        try:
+            with self._store.streaming(doc, str(item.root or ""), analyzer.name) as write:
+                for chunks in chunk_stream(
+                    doc,
+                    analyzer,
+                    max_tokens=self._options.max_tokens,
+                    window=self._options.window,
+                    count_tokens=embedder.count_tokens,
+                    part_chars=_BATCH_CHARS,
+                ):
+                    if chunks:
+                        write(chunks, embedder.embed([c.text for c in chunks]))
+                        written += len(chunks)
+                        self.ticker.within(item.source, chunks[-1].end / len(doc.clean))
+        except CiteqaError as error:
+            self._fail(item, error)
+            return
+        (self._report.updated if replacing else self._report.added).append(item.source)
+        self._report.chunks_written += written
+        logger.info("ingested %s (%d chunks, in parts)", item.source, written)
+        self.ticker.tick(item.source)
+
     def _fail(self, item: FoundFile, error: CiteqaError) -> None:
         self._report.failed.append(IngestFailure(item.source, _one_line(error, item)))
         self.ticker.tick(item.source)
@@ -239,13 +292,21 @@ def _remove_vanished(
     store: ChunkStore,
     report: IngestReport,
 ) -> None:
-    """Drop stored files that lived under an ingested folder and are gone from it."""
+    """Drop stored files that came from an ingested folder and are gone from it.
+
+    A file outside the folder that came in through a link in it (an older citeqa followed
+    such links) goes when the link does, or now that such links are refused.
+    """
     roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
     present = {str(f.path) for f in found}
     for path, record in stored.items():
-        if path in present or not any(Path(path).is_relative_to(root) for root in roots):
+        if path in present:
             continue
-        if Path(path).exists() and Path(path).is_file():
+        inside = any(Path(path).is_relative_to(root) for root in roots)
+        linked = bool(record.root) and Path(record.root).resolve() in roots and not inside
+        if not (inside or linked):
+            continue
+        if inside and Path(path).is_file():
             continue  # still there (a hidden file, say): not ours to delete
         store.remove_document(path)
         report.removed.append(record.source)

@@ -49,6 +49,11 @@ class KeywordIndex:
         except (sqlite3.Error, OSError) as error:
             raise StoreError(f"cannot open the keyword index {path}: {error}") from error
 
+    def ids(self) -> list[str]:
+        """Every indexed chunk id."""
+        with self._lock:
+            return [str(i) for (i,) in self._db.execute("SELECT chunk_id FROM ids")]
+
     def count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM ids").fetchone()[0])

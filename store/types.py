@@ -34,6 +34,11 @@ class SourceDocument:
     meta: DocumentMeta
     pages: tuple[int, ...] = ()
 
+    @property
+    def generation(self) -> str:
+        """Which version of the file this is, as its chunks and its record name it."""
+        return self.content_hash[:12]
+
 
 @dataclass(frozen=True)
 class Chunk:

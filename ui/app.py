@@ -32,6 +32,7 @@ from ui.documents import (
     upload_files,
 )
 from ui.format import sources_html, viewer_message
+from ui.login_limit import LoginLimit
 
 # Example questions about the bundled corpus, offered only when the store holds it.
 EXAMPLES = [
@@ -172,11 +173,18 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             options = ChatOptions(llm, url, model, gguf, int(k), scores)
             yield from chat_turn(pool, message, messages, chat, options)
 
+        # Questions are answered in parallel, up to ``concurrency`` at once over the page and
+        # the API together (the models and indexes are shared, and safe to share).
+        answering: dict[str, Any] = {
+            "api_visibility": "private",
+            "concurrency_limit": assistant.settings.concurrency,
+            "concurrency_id": "answer",
+        }
         ask_inputs = [question, chatbot, session, backend, llm_url, llm_model, llm_gguf, top_k]
         ask_inputs.append(show_scores)
         for trigger in (box.submit, send.click):
             trigger(take, box, [box, question], queue=False, api_visibility="private").then(
-                respond, ask_inputs, [chatbot, panel, session], api_visibility="private"
+                respond, ask_inputs, [chatbot, panel, session], **answering
             )
 
         def example(event: gr.SelectData) -> str:
@@ -187,7 +195,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             None,
             question,
             api_visibility="private",
-        ).then(respond, ask_inputs, [chatbot, panel, session], api_visibility="private")
+        ).then(respond, ask_inputs, [chatbot, panel, session], **answering)
         new_chat.click(
             lambda: ([], sources_html(None), ChatSession(), viewer_message(VIEWER_HINT), ""),
             None,
@@ -247,8 +255,16 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             except CiteqaError as error:
                 raise gr.Error(str(error)) from error
 
-        gr.api(ask, api_name="ask")
+        gr.api(
+            ask,
+            api_name="ask",
+            concurrency_limit=assistant.settings.concurrency,
+            concurrency_id="answer",
+        )
         gr.api(document, api_name="document")
+    # Past ``queue_size`` waiting events a request is turned away at once (HTTP 503, "Queue
+    # is full ... try again") instead of waiting minutes behind the others.
+    app.queue(max_size=assistant.settings.queue_size)
     return app
 
 
@@ -260,10 +276,16 @@ def serve(
     auth: tuple[str, str] | None = None,
     block: bool = True,
     max_upload_mb: float = 50.0,
+    login_attempts: int = 5,
 ) -> gr.Blocks:
     """Launch the page on ``host:port`` (loopback unless told otherwise); uploads over
-    ``max_upload_mb`` are refused by Gradio before they reach citeqa."""
+    ``max_upload_mb`` are refused by Gradio before they reach citeqa, and with ``auth`` a
+    client address gets ``login_attempts`` failed logins a minute."""
+    from starlette.middleware import Middleware
+
+    limit = Middleware(LoginLimit, attempts=login_attempts)
     app.launch(
+        app_kwargs={"middleware": [limit]},
         server_name=host,
         server_port=port,
         auth=auth,
@@ -291,4 +313,5 @@ def launch(
         port=port,
         auth=auth,
         max_upload_mb=assistant.settings.max_file_mb,
+        login_attempts=assistant.settings.login_attempts,
     )

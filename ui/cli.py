@@ -47,10 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="add or update files and folders in the store")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .md or .html files/folders")
+    ingest.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders (PDF, Word, HTML, Markdown, text)"
+    )
     _add_store(ingest)
     ingest.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     ingest.set_defaults(run=run_ingest)
+
+    check = commands.add_parser(
+        "check", help="look for chunks a killed ingest left behind; --repair removes them"
+    )
+    _add_store(check)
+    check.add_argument("--repair", action="store_true", help="fix what is found")
+    check.set_defaults(run=run_check)
 
     ask = commands.add_parser("ask", help="ask a question of the ingested documents")
     ask.add_argument("question", help="the question, in quotes")
@@ -83,7 +92,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     assistant = Assistant.open(args.store)
     bar = None if args.no_progress else _progress_bar()
     try:
-        report = assistant.ingest(args.paths, progress=bar)
+        report = assistant.ingest(args.paths, progress=bar, on_wait=_say)
     finally:
         if bar is not None:
             bar.close()
@@ -91,20 +100,42 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Exit 0 when the store is healthy (or was repaired), 1 when problems remain."""
+    assistant = Assistant.open(args.store, create=False)
+    report = assistant.check(repair=args.repair)
+    if report.healthy:
+        print(f"{assistant.settings.store}: healthy ({report.summary()})")
+        return 0
+    if args.repair:
+        print(f"{assistant.settings.store}: repaired {report.summary()}")
+        return 0
+    where = assistant.settings.store
+    print(f"{where}: {report.summary()}; run 'citeqa check --repair --store {where}'")
+    return 1
+
+
 class _progress_bar:
-    """A tqdm bar on stderr that appears once there is more than one file."""
+    """A tqdm bar on stderr that appears once there is more than one file (or a large one);
+    tqdm shows files/s and the time left."""
 
     def __init__(self) -> None:
         self._bar: object | None = None
 
-    def __call__(self, done: int, total: int, path: str) -> None:
+    def __call__(self, done: float, total: int, path: str) -> None:
         from tqdm import tqdm
 
-        if self._bar is None and total > 1:
+        # One file shows a bar too once it reports progress inside itself (a large file).
+        if self._bar is None and (total > 1 or done != int(done)):
             self._bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
         if self._bar is not None:
-            self._bar.set_postfix_str(Path(path).name, refresh=False)  # type: ignore[attr-defined]
-            self._bar.update(1)  # type: ignore[attr-defined]
+            bar: Any = self._bar
+            bar.set_postfix_str(Path(path).name, refresh=False)
+            bar.update(done - bar.n)
 
     def close(self) -> None:
         if self._bar is not None:

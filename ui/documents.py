@@ -94,9 +94,10 @@ def upload_files(
     if not paths:
         return "No files to add."
 
-    def tick(done: int, total: int, source: str) -> None:
+    def tick(done: float, total: int, source: str) -> None:
         if progress is not None:
-            progress((done, total), desc=f"Ingested {PurePath(source).name}")
+            verb = "Ingesting" if done != int(done) else "Ingested"  # inside a large file
+            progress((done, total), desc=f"{verb} {PurePath(source).name}")
 
     if progress is not None:
         progress((0, len(paths)), desc="Ingesting")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from lang import Analyzer, load_analyzer
 from lang.fake import FakeAnalyzer
-from store.chunker import approx_tokens
+from store.chunker import approx_tokens, chunk_stream
 from store.chunker import chunk_document as chunk_with
 from store.chunker import sentence_spans as spans_with
 from store.clean import clean_text
@@ -195,3 +195,25 @@ def test_chunks_carry_their_words_entities_and_the_window_words() -> None:
     assert all(ARTICLE[p.start : p.end].strip() for p in second.phrases)
     # The window's other sentences give their lemmas as context, the sentence's own do not.
     assert "exchange" in second.context and "meet" not in second.context
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=_TEXT,
+    window=st.integers(min_value=0, max_value=3),
+    part_chars=st.integers(min_value=1, max_value=200),
+)
+def test_a_large_file_chunked_in_parts_gives_exactly_the_whole_file_chunks(
+    text: str, window: int, part_chars: int
+) -> None:
+    doc = make_doc(text)
+    parts = list(chunk_stream(doc, FAKE, window=window, part_chars=part_chars))
+    assert [c for part in parts for c in part] == chunk_document(doc, window=window)
+
+
+def test_parts_are_bounded_by_their_size() -> None:
+    doc = make_doc("\n\n".join([ARTICLE] * 40))
+    parts = list(chunk_stream(doc, ENGLISH, part_chars=500))
+    assert len(parts) > 10
+    assert [c for part in parts for c in part] == chunk_document(doc, ENGLISH)
+    assert max(sum(len(c.text) for c in part) for part in parts) < 1500

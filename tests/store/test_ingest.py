@@ -11,9 +11,11 @@ import pytest
 from lang import Analysis
 from lang.fake import FakeAnalyzer
 from store.chroma_store import ChunkStore
+from store.chunker import chunk_document
 from store.embedder import HashingEmbedder, SentenceTransformerEmbedder
 from store.errors import IngestError
-from store.ingest import ChunkingOptions, IngestFailure, IngestReport, ingest_paths
+from store.ingest import ChunkingOptions, IngestFailure, IngestReport, ingest_paths, load_document
+from store.loader import FoundFile
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -260,3 +262,88 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
         in report.failed
     )
     assert str(big.resolve()) not in store.documents()
+
+
+def test_a_large_file_is_written_in_parts_with_progress_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    lines = [f"Depot {n} in Varn shipped {n * 7 % 500} crates of salt." for n in range(400)]
+    (folder / "big.txt").write_text("\n\n".join(lines), encoding="utf-8")
+    (folder / "small.txt").write_text("The small file holds one sentence.\n", encoding="utf-8")
+    whole = ChunkStore.open(tmp_path / "whole", embed_model=EMBEDDER.name)
+    ingest([folder], whole)
+
+    monkeypatch.setattr("store.ingest._STREAM_CHARS", 1_000)
+    monkeypatch.setattr("store.ingest._BATCH_CHARS", 2_000)
+    parts = ChunkStore.open(tmp_path / "parts", embed_model=EMBEDDER.name)
+    seen: list[float] = []
+    report = ingest_paths(
+        [folder], parts, EMBEDDER, FakeAnalyzer(), progress=lambda done, *_: seen.append(done)
+    )
+
+    assert report.summary() == "2 added, 0 updated, 0 unchanged, 0 removed, 0 failed " + (
+        f"({len(whole.all_chunks())} chunks written)"
+    )
+    assert parts.all_chunks() == whole.all_chunks()
+    assert parts.documents() == whole.documents()
+    inside = [d for d in seen if d != int(d)]
+    assert len(inside) >= 5 and inside == sorted(inside)  # progress within the large file
+    assert seen[-1] == 2
+
+
+def test_a_large_file_that_fails_half_way_leaves_the_old_version_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    big = folder / "big.txt"
+    big.write_text("The first version has one sentence only.\n", encoding="utf-8")
+    store = ChunkStore.open(tmp_path / "store", embed_model=EMBEDDER.name)
+    ingest([folder], store)
+    before = store.all_chunks()
+
+    lines = [f"Depot {n} in Varn shipped {n} crates of salt." for n in range(400)]
+    big.write_text("\n\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr("store.ingest._STREAM_CHARS", 1_000)
+    monkeypatch.setattr("store.ingest._BATCH_CHARS", 2_000)
+
+    class FailingEmbedder(HashingEmbedder):
+        calls = 0
+
+        def embed(self, texts: list[str]) -> list[list[float]]:
+            self.calls += 1
+            if self.calls == 3:
+                raise IngestError("the encoder failed")
+            return super().embed(texts)
+
+    report = ingest_paths([folder], store, FailingEmbedder(), FakeAnalyzer())
+
+    assert [f.reason for f in report.failed] == ["the encoder failed"]
+    assert store.all_chunks() == before
+    assert sorted(store.chunk_ids()) == sorted(c.chunk_id for c in before)  # parts deleted
+    assert store.check().healthy
+
+
+def test_a_file_that_came_in_through_a_link_from_outside_goes_with_the_link(
+    tmp_path: Path, store: ChunkStore
+) -> None:
+    folder, outside = tmp_path / "docs", tmp_path / "elsewhere"
+    folder.mkdir()
+    outside.mkdir()
+    (folder / "kept.txt").write_text("The kept file stays in the store.\n", encoding="utf-8")
+    target = outside / "linked.txt"
+    target.write_text("The linked file lives outside the folder.\n", encoding="utf-8")
+    ingest([folder], store)
+    # As an older citeqa stored it: the link's target, recorded under the folder it came from.
+    doc = load_document(FoundFile("docs/linked.txt", target.resolve(), folder.resolve()))
+    chunks = chunk_document(doc, FakeAnalyzer())
+    vectors = EMBEDDER.embed([c.text for c in chunks])
+    store.replace_document(doc, str(folder.resolve()), chunks, vectors)
+
+    report = ingest([folder], store)
+
+    assert report.removed == ["docs/linked.txt"]
+    assert [Path(p).name for p in store.documents()] == ["kept.txt"]
+    assert target.exists()  # the user's file itself is never touched

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant, SettingsError
+from tests.store.test_faults import plant_old_version
 from ui.cli import build_parser, parse_auth
 
 CITEQA = Path(sys.executable).with_name("citeqa")
@@ -155,6 +157,25 @@ def test_ingest_again_skips_unchanged_files(ingested: tuple[Path, Path]) -> None
     assert result.returncode == 0, result.stderr
     assert "0 added, 0 updated, 5 unchanged" in result.stdout
     assert "0 chunks written" in result.stdout
+
+
+@pytest.mark.slow
+def test_check_finds_what_a_killed_write_left_and_repair_removes_it(
+    ingested: tuple[Path, Path], tmp_path: Path
+) -> None:
+    work, store = ingested
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    healthy = citeqa("check", "--store", copy, cwd=work)
+    assert healthy.returncode == 0 and "healthy (0 orphan chunks, 0 stale chunks" in healthy.stdout
+
+    plant_old_version(copy)
+    found = citeqa("check", "--store", copy, cwd=work)
+    assert found.returncode == 1, found.stderr
+    assert "stale chunks" in found.stdout and "citeqa check --repair" in found.stdout
+    repaired = citeqa("check", "--repair", "--store", copy, cwd=work)
+    assert repaired.returncode == 0 and "repaired" in repaired.stdout, repaired.stderr
+    assert citeqa("check", "--store", copy, cwd=work).returncode == 0
 
 
 @pytest.mark.slow
