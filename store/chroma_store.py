@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 from lang.types import Span
 from store.errors import StoreError
 from store.keyword_index import KeywordIndex
-from store.types import Chunk, DocumentMeta, SourceDocument
+from store.types import Chunk, DocumentMeta, SourceDocument, generation_of
 from store.writes import Journal, WriteLock
 
 _DOC_SUFFIX = "_documents"
@@ -55,7 +55,7 @@ class StoredDocument:
     @property
     def generation(self) -> str:
         """The version whose chunks are live: chunks of any other are left-overs of a kill."""
-        return self.content_hash[:12]
+        return generation_of(self.content_hash)
 
 
 @dataclass(frozen=True)
@@ -217,12 +217,11 @@ class ChunkStore:
         """Delete the chunks of ``paths`` that are not live (a journaled write was cut short)."""
         if not paths:
             return
+        with self._access:
+            records = self._docs.get(ids=[document_key(p) for p in paths], include=["metadatas"])
         live = {
             str(m["path"]): _live_entry(_stored_document(m))
-            for m in self._docs.get(ids=[document_key(p) for p in paths], include=["metadatas"])[
-                "metadatas"
-            ]
-            or []
+            for m in records["metadatas"] or []
             if m
         }
         dead = [

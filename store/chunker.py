@@ -242,7 +242,7 @@ def _build(
         around = terms.within(lo[0], start) + terms.within(end, hi[1])
         chunks.append(
             Chunk(
-                chunk_id=f"{key}:{doc.content_hash[:12]}:{first + i}",
+                chunk_id=f"{key}:{doc.generation}:{first + i}",
                 source=doc.source,
                 start=start,
                 end=end,

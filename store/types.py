@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from lang.types import Span
 
 
+def generation_of(content_hash: str) -> str:
+    """A file version's generation: what its chunk ids and records carry (``store.writes``)."""
+    return content_hash[:12]
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """What we know about a report beyond its text."""
@@ -37,7 +42,7 @@ class SourceDocument:
     @property
     def generation(self) -> str:
         """Which version of the file this is, as its chunks and its record name it."""
-        return self.content_hash[:12]
+        return generation_of(self.content_hash)
 
 
 @dataclass(frozen=True)
