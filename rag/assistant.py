@@ -272,7 +272,7 @@ class Assistant:
 
     def stream(self, message: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
         """Text deltas as the answer is written, then the final, verified ``Answer``."""
-        message = _check_question(message)
+        message = check_question(message)
         self._sync()
         standalone, context = self._resolve(message, history)
         analysis = self._analyzer.analyze([standalone])[0]
@@ -345,7 +345,7 @@ class Assistant:
 
     def query(self, question: str, context: str = "") -> Query:
         """``question`` analysed, ready for ``read``."""
-        return build_query(self._analyzer, _check_question(question), context)
+        return build_query(self._analyzer, check_question(question), context)
 
     def _sync(self) -> None:
         """See what other processes wrote since the last look (one small read)."""
@@ -403,7 +403,9 @@ def _backend(settings: Settings) -> LLMBackend | None:
     return build_backend(BackendConfig.from_settings(settings))
 
 
-def _check_question(question: str) -> str:
+def check_question(question: str) -> str:
+    """``question`` with its whitespace tidied; ``QuestionError`` (one line) if it cannot be
+    asked: empty, not valid text, or over ``MAX_QUESTION_CHARS``."""
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("the question is empty; ask something about the documents")
     bad = next((i for i, ch in enumerate(question) if 0xD800 <= ord(ch) <= 0xDFFF), None)

@@ -306,12 +306,21 @@ def launch(
     port: int = 7860,
     auth: tuple[str, str] | None = None,
 ) -> None:
-    """Serve the page until interrupted."""
-    serve(
+    """Serve the page until interrupted; say where, in one line, once it is up."""
+    app = serve(
         create_app(assistant),
         host=host,
         port=port,
         auth=auth,
+        block=False,
         max_upload_mb=assistant.settings.max_file_mb,
         login_attempts=assistant.settings.login_attempts,
     )
+    count = len(assistant.documents())
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(
+        f"\nciteqa is ready: open http://{shown}:{app.server_port}/ in your browser "
+        f"({count} documents; Ctrl+C stops it)\n",
+        flush=True,
+    )
+    app.block_thread()

@@ -6,12 +6,22 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rag import Answer, Assistant, CiteqaError, IngestReport, SettingsError
+from rag import (
+    Answer,
+    Assistant,
+    CiteqaError,
+    IngestReport,
+    SettingsError,
+    StoreError,
+    load_settings,
+)
+from rag.assistant import check_question
 from rag.backends import BACKENDS
 
 EXIT_USER_ERROR = 2
@@ -89,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    assistant = Assistant.open(args.store)
+    settings = load_settings(store=args.store)
+    new = not Path(settings.store).exists()
+    assistant = Assistant.open(settings=settings)
     bar = None if args.no_progress else _progress_bar()
     try:
         report = assistant.ingest(args.paths, progress=bar, on_wait=_say)
@@ -97,7 +109,11 @@ def run_ingest(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     print_report(report)
-    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+    if not (report.added or report.updated or report.unchanged):
+        if new:  # nothing went in: leave no empty store behind for 'ask' to find
+            shutil.rmtree(settings.store, ignore_errors=True)
+        return 1 if report.failed else 0
+    return 0
 
 
 def _say(message: str) -> None:
@@ -157,6 +173,12 @@ def print_report(report: IngestReport) -> None:
 
 def run_ask(args: argparse.Namespace) -> int:
     assistant = Assistant.open(args.store, create=False, **llm_overrides(args))
+    check_question(args.question)
+    if not assistant.documents():
+        where = assistant.settings.store
+        raise StoreError(
+            f"the store {where} holds no documents; run 'citeqa ingest PATH --store {where}'"
+        )
     if args.json:
         print(json.dumps(assistant.ask(args.question).to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -199,13 +221,36 @@ def format_answer(answer: Answer) -> str:
 def run_ui(args: argparse.Namespace) -> int:
     from ui.app import launch
 
+    _check_port(args.host, args.port)  # before minutes of ingest and model loading
     assistant = Assistant.open(args.store, **llm_overrides(args))
     if args.ingest:
         print_report(assistant.ingest(args.ingest, progress=_progress_bar()))
     print("Loading the models ...", file=sys.stderr, flush=True)
     assistant.warm()
-    launch(assistant, host=args.host, port=args.port, auth=parse_auth(args.auth))
+    try:
+        launch(assistant, host=args.host, port=args.port, auth=parse_auth(args.auth))
+    except OSError as error:
+        if "empty port" not in str(error) and "address already in use" not in str(error):
+            raise
+        raise SettingsError(
+            f"port {args.port} is in use; choose another with --port (PORT=... for make run)"
+        ) from error
     return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise SettingsError(f"cannot serve on {host}:{port}: {error.strerror}") from error
+            raise SettingsError(
+                f"port {port} is in use; choose another with --port (PORT=... for make run)"
+            ) from error
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -112,6 +113,24 @@ def test_ingest_a_missing_path(tmp_path: Path) -> None:
     assert len(naming) == 1
     assert "no such file" in naming[0]
     assert "1 failed" in result.stdout
+    assert not (tmp_path / "store").exists()  # no empty store left for 'ask' to find
+
+
+def test_ask_on_an_empty_store_says_to_ingest(tmp_path: Path, empty_store: Path) -> None:
+    result = citeqa("ask", "Which road?", "--store", empty_store, cwd=tmp_path)
+    line = assert_one_error_line(result)
+    assert "holds no documents" in line and "citeqa ingest" in line
+
+
+@pytest.mark.slow
+def test_a_busy_port_is_one_line_naming_the_option(tmp_path: Path, empty_store: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = citeqa("ui", "--store", empty_store, "--port", port, cwd=tmp_path)
+    line = assert_one_error_line(result)
+    assert f"port {port} is in use" in line and "--port" in line
 
 
 def test_invalid_setting_in_the_environment(tmp_path: Path, empty_store: Path) -> None:
