@@ -224,15 +224,9 @@ class ChunkStore:
             for m in records["metadatas"] or []
             if m
         }
-        dead = [
-            i
-            for i, m in self._chunk_records(paths)
-            if not _is_live(i, m, live.get(str(m.get("path"))))
-        ]
-        with self._access:
-            for i in range(0, len(dead), _BATCH):
-                self._chunks.delete(ids=dead[i : i + _BATCH])
-        self._keywords.remove(dead)
+        self._delete_chunks(
+            [i for i, m in self._chunk_records(paths, ["metadatas"]) if not _is_live(i, m, live)]
+        )
         self._journal.end(paths)
         self._live = None
 
@@ -405,11 +399,7 @@ class ChunkStore:
 
     def _drop_stale(self, paths: list[str], new: set[str]) -> None:
         """Delete the files' chunks that are not in ``new``; the write is done."""
-        stale = sorted(i for i in self._chunk_ids_of(paths) if i not in new)
-        with self._access:
-            for i in range(0, len(stale), _BATCH):
-                self._chunks.delete(ids=stale[i : i + _BATCH])
-        self._keywords.remove(stale)
+        self._delete_chunks(sorted(i for i in self._chunk_ids_of(paths) if i not in new))
         self._journal.end(paths)
         self._commit()
 
@@ -423,22 +413,25 @@ class ChunkStore:
                     self._live.pop(path, None)
             self._drop_stale([path], set())
 
-    def _chunk_ids_of(self, paths: list[str]) -> list[str]:
-        ids: list[str] = []
+    def _delete_chunks(self, ids: list[str]) -> None:
+        """Delete chunk records, ``_BATCH`` a call, and their keyword index entries."""
         with self._access:
-            for i in range(0, len(paths), _BATCH):
-                where = {"path": {"$in": paths[i : i + _BATCH]}}
-                ids += self._chunks.get(where=where, include=[])["ids"]
-        return ids
+            for i in range(0, len(ids), _BATCH):
+                self._chunks.delete(ids=ids[i : i + _BATCH])
+        self._keywords.remove(ids)
 
-    def _chunk_records(self, paths: list[str]) -> list[tuple[str, Any]]:
-        """(id, metadata) of every chunk stored for ``paths``, live or not."""
+    def _chunk_ids_of(self, paths: list[str]) -> list[str]:
+        return [i for i, _ in self._chunk_records(paths, [])]
+
+    def _chunk_records(self, paths: list[str], include: list[str]) -> list[tuple[str, Any]]:
+        """(id, metadata or None) of every chunk stored for ``paths``, live or not."""
         found: list[tuple[str, Any]] = []
         with self._access:
             for i in range(0, len(paths), _BATCH):
                 where = {"path": {"$in": paths[i : i + _BATCH]}}
-                result = self._chunks.get(where=where, include=["metadatas"])
-                found += zip(result["ids"], result["metadatas"] or [], strict=True)
+                result = self._chunks.get(where=where, include=include)
+                ids = result["ids"]
+                found += zip(ids, result.get("metadatas") or [None] * len(ids), strict=True)
         return found
 
     # --- checking and repair ---------------------------------------------------------------
@@ -456,7 +449,7 @@ class ChunkStore:
                 ids.add(i)
                 if path not in live:
                     orphans.append(i)
-                elif not _is_live(i, m, live[path]):
+                elif not _is_live(i, m, live):
                     stale.append(i)
                 else:
                     held[path] = held.get(path, 0) + 1
@@ -476,14 +469,10 @@ class ChunkStore:
         found."""
         with self.writing(on_wait), self._access:
             report = self.check()
-            dead = report.orphans + report.stale
-            for i in range(0, len(dead), _BATCH):
-                self._chunks.delete(ids=dead[i : i + _BATCH])
+            self._delete_chunks(report.orphans + report.stale)
             if report.short:
                 self._docs.delete(ids=[document_key(p) for p in report.short])
-                short = self._chunk_ids_of(report.short)
-                for i in range(0, len(short), _BATCH):
-                    self._chunks.delete(ids=short[i : i + _BATCH])
+                self._delete_chunks(self._chunk_ids_of(report.short))
             if not report.healthy:
                 self._reindex()
                 self._live = None
@@ -509,7 +498,7 @@ class ChunkStore:
             chunks = [
                 self._decode(i, d, m)
                 for i, d, m in _pages(self._chunks, ["documents", "metadatas"])
-                if _is_live(i, m, live.get(str((m or {}).get("path"))))
+                if _is_live(i, m, live)
             ]
         return sorted(chunks, key=lambda c: (c.source, c.ordinal))
 
@@ -546,7 +535,7 @@ class ChunkStore:
             kept = [
                 (self._decode(i, d, m), score)
                 for i, d, m, score in hits
-                if d is not None and _is_live(i, m, live.get(str((m or {}).get("path"))))
+                if d is not None and _is_live(i, m, live)
             ]
             if len(kept) >= k or len(hits) < n:
                 return kept[:k]
@@ -611,20 +600,22 @@ def _live_entry(record: StoredDocument) -> tuple[str, int]:
     return record.generation, record.chunk_count
 
 
-def _is_live(chunk_id: str, metadata: Any, live: tuple[str, int] | None) -> bool:
-    """Whether a chunk record belongs to the version of its file that its record names.
+def _is_live(chunk_id: str, metadata: Any, live: dict[str, tuple[str, int]]) -> bool:
+    """Whether a chunk record belongs to the version of its file that the file's record
+    names (``live``: path -> (generation, chunk count), from the records).
 
     Chunks written before generations were recorded carry theirs in their id
     (``file:generation:ordinal``).
     """
-    if metadata is None or live is None:
+    entry = live.get(str(metadata.get("path"))) if metadata is not None else None
+    if entry is None:
         return False
     generation = metadata.get("generation")
     if generation is None:
         parts = chunk_id.split(":")
-        generation = parts[1] if len(parts) == 3 else live[0]
-    count = live[1]  # 0: a record of an older citeqa that did not count its chunks
-    return str(generation) == live[0] and (not count or int(metadata.get("ordinal", 0)) < count)
+        generation = parts[1] if len(parts) == 3 else entry[0]
+    count = entry[1]  # 0: a record of an older citeqa that did not count its chunks
+    return str(generation) == entry[0] and (not count or int(metadata.get("ordinal", 0)) < count)
 
 
 def _lemma_text(chunk: Chunk) -> str:

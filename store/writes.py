@@ -48,10 +48,7 @@ class WriteLock:
                 finally:
                     self._depth -= 1
                 return
-            try:
-                handle = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as error:
-                raise StoreError(f"cannot open the lock file {self._path}: {error}") from error
+            handle = self._open()
             try:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -72,8 +69,8 @@ class WriteLock:
         if self._depth:
             return False
         try:
-            handle = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError:
+            handle = self._open()
+        except StoreError:
             return True  # nothing can hold a lock file that cannot be opened
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -82,6 +79,12 @@ class WriteLock:
             return False
         finally:
             os.close(handle)
+
+    def _open(self) -> int:
+        try:
+            return os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise StoreError(f"cannot open the lock file {self._path}: {error}") from error
 
 
 class Journal:

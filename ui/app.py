@@ -175,11 +175,11 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
 
         # Questions are answered in parallel, up to ``concurrency`` at once over the page and
         # the API together (the models and indexes are shared, and safe to share).
-        answering: dict[str, Any] = {
-            "api_visibility": "private",
+        parallel: dict[str, Any] = {
             "concurrency_limit": assistant.settings.concurrency,
             "concurrency_id": "answer",
         }
+        answering = {"api_visibility": "private", **parallel}
         ask_inputs = [question, chatbot, session, backend, llm_url, llm_model, llm_gguf, top_k]
         ask_inputs.append(show_scores)
         for trigger in (box.submit, send.click):
@@ -255,12 +255,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             except CiteqaError as error:
                 raise gr.Error(str(error)) from error
 
-        gr.api(
-            ask,
-            api_name="ask",
-            concurrency_limit=assistant.settings.concurrency,
-            concurrency_id="answer",
-        )
+        gr.api(ask, api_name="ask", **parallel)
         gr.api(document, api_name="document")
     # Past ``queue_size`` waiting events a request is turned away at once (HTTP 503, "Queue
     # is full ... try again") instead of waiting minutes behind the others.
