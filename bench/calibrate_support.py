@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from lang import Analysis, Analyzer, load_analyzer
+from lang import Analysis, Analyzer, Request, load_analyzer
 from rag.verify import SupportChecker, SupportOptions
 from store.embedder import SentenceTransformerEmbedder
 
@@ -85,6 +85,9 @@ class CachedAnalyzer:
 
     def weight(self, lemma: str) -> float:
         return self._inner.weight(lemma)
+
+    def request(self, message: Analysis) -> Request:
+        return self._inner.request(message)
 
 
 class CachedEmbedding:

@@ -26,6 +26,8 @@ def normalize(text: str) -> str:
 # Fact recall reads only the first words of an answer: quoting whole passages must not pass
 # for answering (a plain pipeline's 300-word chunk "holds" most answers).
 ANSWER_WORD_LIMIT = 60
+# A summary or a comparison is read whole: what it holds anywhere counts.
+WHOLE_ANSWER_KINDS = frozenset({"summary", "comparison"})
 
 
 def holds_fact(fact: Fact, text: str) -> bool:
@@ -35,9 +37,9 @@ def holds_fact(fact: Fact, text: str) -> bool:
     return any(normalize(alias) in haystack for alias in aliases)
 
 
-def fact_found(fact: Fact, answer: str) -> bool:
-    """``fact`` is in the first ``ANSWER_WORD_LIMIT`` words of ``answer``."""
-    return holds_fact(fact, " ".join(answer.split()[:ANSWER_WORD_LIMIT]))
+def fact_found(fact: Fact, answer: str, limit: int | None = ANSWER_WORD_LIMIT) -> bool:
+    """``fact`` is in the first ``limit`` words of ``answer`` (all of it for ``None``)."""
+    return holds_fact(fact, " ".join(answer.split()[:limit]))
 
 
 @dataclass
@@ -73,6 +75,13 @@ class Outcome:
         return not self.abstained and self.facts_found == self.facts_total
 
     @property
+    def sources_cited(self) -> float:
+        """Share of the gold sources that the answer cites (a comparison cites both)."""
+        gold = {PurePath(s).name for s in self.gold_sources}
+        cited = {PurePath(str(c["source"])).name for c in self.citations}
+        return len(gold & cited) / len(gold) if gold else 0.0
+
+    @property
     def gold_rank(self) -> int | None:
         gold = {PurePath(s).name for s in self.gold_sources}
         for rank, source in enumerate(self.source_ranking, start=1):
@@ -93,7 +102,8 @@ def score_outcome(
     sentences: list[dict[str, object]] | None = None,
     notice: str | None = None,
 ) -> Outcome:
-    found = sum(fact_found(f, text) for f in question.answers)
+    limit = None if question.kind in WHOLE_ANSWER_KINDS else ANSWER_WORD_LIMIT
+    found = sum(fact_found(f, text, limit) for f in question.answers)
     outcome = Outcome(
         id=question.id,
         question=question.question,
@@ -251,6 +261,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, float | int | None]:
         "unanswerable": len(unanswerable),
         "fact_recall": _share(sum(o.correct for o in answerable), len(answerable)),
         "source_hit_at_1": _share(sum(r == 1 for r in ranks), len(ranks)),
+        "source_recall": _mean([o.sources_cited for o in answerable]),
         "source_hit_at_3": _share(sum(r is not None and r <= 3 for r in ranks), len(ranks)),
         "mrr": round(sum(1 / r for r in ranks if r) / len(ranks), 4) if ranks else None,
         "ndcg_at_5": _mean([ndcg_at_k(o.source_ranking, o.gold_sources) for o in answerable]),

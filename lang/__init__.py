@@ -1,6 +1,6 @@
 """lang: language analysis behind one seam (``Analyzer``), English by spaCy."""
 
 from lang.analyzer import LANGUAGES, Analyzer, load_analyzer
-from lang.types import Analysis, Span, Token
+from lang.types import Analysis, Request, Span, Token
 
-__all__ = ["LANGUAGES", "Analysis", "Analyzer", "Span", "Token", "load_analyzer"]
+__all__ = ["LANGUAGES", "Analysis", "Analyzer", "Request", "Span", "Token", "load_analyzer"]

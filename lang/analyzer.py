@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from lang.types import Analysis
+from lang.types import Analysis, Request
 
 
 class Analyzer(Protocol):
@@ -29,6 +29,11 @@ class Analyzer(Protocol):
 
     def weight(self, lemma: str) -> float:
         """How much a word tells about a text: more for rarer words, 0 for none."""
+        ...
+
+    def request(self, message: Analysis) -> Request:
+        """Whether ``message`` asks a question, for a summary or for a comparison, and of
+        which documents (as the user named them)."""
         ...
 
 

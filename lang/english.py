@@ -8,7 +8,8 @@ speech, the parser for sentences, heads and noun phrases, and the NER for typed 
 
 What is English here and nowhere else: which Penn tags ask (WDT, WP, WP$, WRB), that an
 asking word inside a relative or adverbial clause relates instead ("the militants who
-left"), and the number words (spaCy's own list).
+left"), the number words (spaCy's own list), and the few words that ask for a summary or a
+comparison rather than an answer.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from lang.types import Analysis, Span, Token
+from lang.requests import RequestWords, read_request
+from lang.types import Analysis, Request, Span, Token
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -33,6 +35,12 @@ _ASKING_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 _CLAUSES = frozenset({"relcl", "advcl", "acl"})  # an asking word under these relates
 _NOT_CONTENT = frozenset(
     {"PUNCT", "SYM", "SPACE", "X", "DET", "ADP", "CCONJ", "SCONJ", "PART", "PRON", "AUX"}
+)
+# Requests other than questions (lang.requests): lemmas as this pipeline gives them.
+_REQUEST_WORDS = RequestWords(
+    summary=frozenset({"summarise", "summarize", "summary", "overview", "gist", "recap"}),
+    comparison=frozenset({"compare", "comparison", "contrast", "differ", "difference"}),
+    linking=frozenset({"and", "with", "to", "from", "against", "versus", "vs", "vs."}),
 )
 _MAX_WEIGHT = 16.0  # -ln of wordfreq's floor: an unknown word tells the most
 
@@ -57,6 +65,9 @@ class EnglishAnalyzer:
 
     def weight(self, lemma: str) -> float:
         return _weight(lemma)
+
+    def request(self, message: Analysis) -> Request:
+        return read_request(message, _REQUEST_WORDS)
 
 
 @lru_cache(maxsize=1)

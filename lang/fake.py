@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from lang.types import Analysis, Span, Token
+from lang.requests import RequestWords, read_request
+from lang.types import Analysis, Request, Span, Token
 
 _TOKEN = re.compile(r"\w+(?:[-'’,.]\d+|[-'’]\w+)*|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -64,6 +65,11 @@ STOPWORDS = frozenset(
     ]
 )
 ASKING = frozenset({"who", "whom", "whose", "what", "when", "where", "which", "why", "how"})
+_REQUEST_WORDS = RequestWords(
+    summary=frozenset({"summarise"}),
+    comparison=frozenset({"compare"}),
+    linking=frozenset({"and", "with"}),
+)
 REFERRING = frozenset({"he", "she", "it", "they", "them", "him", "her", "its", "their", "that"})
 
 
@@ -89,6 +95,9 @@ class FakeAnalyzer:
 
     def weight(self, lemma: str) -> float:
         return 1.0
+
+    def request(self, message: Analysis) -> Request:
+        return read_request(message, _REQUEST_WORDS)
 
     def _one(self, text: str) -> Analysis:
         tokens = tuple(self._token(m, i) for i, m in enumerate(_TOKEN.finditer(text)))

@@ -7,6 +7,7 @@ scoring, verification, the faces) sees only these types, never a spaCy object.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,17 @@ class Analysis:
     def tokens_in(self, start: int, end: int) -> list[Token]:
         """The tokens that lie inside ``[start, end)``."""
         return [t for t in self.tokens if t.start >= start and t.end <= end]
+
+
+RequestKind = Literal["question", "summary", "comparison"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a message asks for: an answer to a question, a summary of a document, or a
+    comparison of documents. ``subjects`` are the documents as the user described them
+    ("the SANA report"), one for a summary (none when not said), two for a comparison when
+    it names both."""
+
+    kind: RequestKind = "question"
+    subjects: tuple[str, ...] = ()

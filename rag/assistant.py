@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from lang import Analyzer, load_analyzer
+from lang import Analyzer, Request, load_analyzer
 from rag.backends import BackendConfig, LLMBackend, build_backend
+from rag.comparison import compare
 from rag.compound import merge_answers, split_compound
 from rag.conversation import Turn, follow_up_context, is_follow_up, user_turns
 from rag.cross_encoder import DEFAULT_CROSS_ENCODER, CrossEncoderScorer, PairScorer
+from rag.deadline import Clock, Deadline
 from rag.extractive import AnswerOptions, ExtractiveAnswerer
 from rag.generative import GenerativeAnswerer, GenerativeOptions
 from rag.library import Library, copy_uploads
+from rag.named import find_documents
 from rag.prompt import condense_prompt
 from rag.question import Query, build_query
 from rag.reader import Reader, Reading
 from rag.retrieval import RetrievalOptions
 from rag.settings import Settings, load_settings
+from rag.summary import Digest, SummaryOptions, summarise, title_of
 from rag.types import Answer
 from rag.verify import SupportChecker, SupportOptions
 from store.chroma_store import CheckReport, ChunkStore, StoredDocument
 from store.embedder import Embedder, SentenceTransformerEmbedder
-from store.errors import BackendError, QuestionError, SettingsError, StoreError
+from store.errors import BackendError, BudgetError, QuestionError, SettingsError, StoreError
 from store.ingest import ChunkingOptions, IngestReport, ProgressCallback, ingest_paths
 from store.onnx_embedder import FastEmbedder
 
@@ -49,8 +54,10 @@ class Assistant:
         reader: Reader | None = None,
         scorer: PairScorer | None = None,
         library: Library | None = None,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.settings = settings
+        self._clock = clock  # times the per-question budget
         self._store = store
         self._embedder = embedder
         self._analyzer = analyzer or load_analyzer(settings.language)
@@ -180,6 +187,7 @@ class Assistant:
             reader=self._reader if same_reader else None,
             scorer=self._scorer if same_reader else None,
             library=self._library,
+            clock=self._clock,
         )
 
     def warm(self) -> None:
@@ -271,35 +279,94 @@ class Assistant:
         return final
 
     def stream(self, message: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
-        """Text deltas as the answer is written, then the final, verified ``Answer``."""
+        """Text deltas as the answer is written, then the final, verified ``Answer``.
+
+        Raises ``BudgetError`` when the question spends its ``answer_seconds`` before it has
+        an answer (see ``rag.deadline`` for what is cut short and how).
+        """
         message = check_question(message)
+        deadline = Deadline(self.settings.answer_seconds, self._clock)
         self._sync()
         standalone, context = self._resolve(message, history)
+        deadline.check("reading the question")
         analysis = self._analyzer.analyze([standalone])[0]
-        parts = split_compound(analysis)
+        request = self._analyzer.request(analysis)
+        parts = split_compound(analysis) if request.kind == "question" else [standalone]
+        overview = (
+            None if request.kind == "question" else self._overview(standalone, request, deadline)
+        )
         if len(parts) > 1:
             # Each part keeps the whole question as context: "Who is he, and when did that
             # visit take place?" needs the first half to know which visit.
-            context_of_parts = f"{context} {standalone}".strip()
-            answer = merge_answers(
-                standalone,
-                [
-                    self._answer_one(build_query(self._analyzer, part, context_of_parts))
-                    for part in parts
-                ],
-            )
-        else:
+            answer = self._answer_parts(standalone, parts, f"{context} {standalone}", deadline)
+        elif self._generative is not None:
             query = build_query(self._analyzer, standalone, context, analysis)
-            if self._generative is not None:
-                for item in self._generative.stream(query, self.read(query), self.document_text):
-                    if isinstance(item, Answer):
-                        yield self._label(item, message, standalone, context)
-                    else:
-                        yield item
-                return
-            answer = self._answer_one(query)
+            for item in self._written(self._generative, query, overview, deadline):
+                yield (
+                    self._label(item, message, standalone, context)
+                    if isinstance(item, Answer)
+                    else item
+                )
+            return
+        else:
+            answer = overview or self._answer_one(
+                build_query(self._analyzer, standalone, context, analysis), deadline
+            )
         yield answer.text
         yield self._label(answer, message, standalone, context)
+
+    def _written(
+        self,
+        generative: GenerativeAnswerer,
+        query: Query,
+        overview: Answer | None,
+        deadline: Deadline,
+    ) -> Iterator[str | Answer]:
+        """The model's answer to ``query``; for a summary or comparison (``overview``), the
+        model rewrites what the extractive one cites."""
+        if overview is None:
+            readings = self._read(query, deadline)
+            return generative.stream(query, readings, self.document_text, deadline)
+        return generative.write(query, overview, overview.passages, self.document_text, deadline)
+
+    def _overview(self, message: str, request: Request, deadline: Deadline) -> Answer:
+        """A summary of the document ``request`` names, or a comparison of the two."""
+        documents = find_documents(request, self.documents(), self._retriever, self._analyzer)
+        deadline.check("reading the documents")
+        titles = [title_of(d) for d in documents]
+        headings = [t for t in titles if t]
+        vectors = iter(self._embedder.embed(headings) if headings else [])
+        digests = [
+            Digest.of(d, self._store.document_chunks(d.source), next(vectors) if t else None)
+            for d, t in zip(documents, titles, strict=True)
+        ]
+        if request.kind == "summary":
+            return summarise(message, digests[0], self.document_text, SummaryOptions())
+        return compare(
+            message, digests[0], digests[1], self.document_text, self._analyzer.figure_labels
+        )
+
+    def _answer_parts(
+        self, question: str, parts: list[str], context: str, deadline: Deadline
+    ) -> Answer:
+        """The parts of a compound question answered in turn and merged; when the budget runs
+        out after the first, the parts answered so far, with a notice."""
+        answers: list[Answer] = []
+        for part in parts:
+            try:
+                query = build_query(self._analyzer, part, context.strip())
+                answers.append(self._answer_one(query, deadline))
+            except BudgetError:
+                if not answers:
+                    raise
+                break
+        merged = merge_answers(question, answers)
+        if len(answers) < len(parts):
+            merged.notice = (
+                f"only {len(answers)} of the question's {len(parts)} parts were answered "
+                f"within its {deadline.seconds:g} s budget (answer_seconds)"
+            )
+        return merged
 
     def _resolve(self, message: str, history: Sequence[Turn]) -> tuple[str, str]:
         """(question to answer, context words) for a possibly elliptical follow-up."""
@@ -337,11 +404,17 @@ class Assistant:
         holds the passage, the probability that it answers, its likeliest short answer and
         the features behind them.
         """
+        return self._read(query, Deadline(self.settings.answer_seconds, self._clock))
+
+    def _read(self, query: Query, deadline: Deadline) -> list[Reading]:
         passages = self._retriever.retrieve(query)
+        deadline.check("reading the passages found")
         return self._reader.read(query, passages, self.document_lemmas, self._scorer)
 
-    def _answer_one(self, query: Query) -> Answer:
-        return self._answerer.answer(query.message, self.read(query), self.document_text)
+    def _answer_one(self, query: Query, deadline: Deadline) -> Answer:
+        readings = self._read(query, deadline)
+        deadline.check("choosing the answer")
+        return self._answerer.answer(query.message, readings, self.document_text)
 
     def query(self, question: str, context: str = "") -> Query:
         """``question`` analysed, ready for ``read``."""

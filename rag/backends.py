@@ -59,7 +59,8 @@ class BackendConfig:
             model=settings.llm_model,
             api_key=settings.llm_api_key,
             gguf=settings.llm_gguf,
-            timeout=settings.llm_timeout,
+            # One wait on the server never outlasts the whole question's budget.
+            timeout=min(settings.llm_timeout, settings.answer_seconds),
             max_tokens=settings.llm_max_tokens,
         )
 

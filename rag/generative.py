@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from rag.backends import LLMBackend
+from rag.deadline import Deadline
 from rag.extractive import ExtractiveAnswerer
 from rag.prompt import answer_prompt
 from rag.question import Query
@@ -55,9 +56,15 @@ class GenerativeAnswerer:
         self._extractive = extractive
         self._options = options or GenerativeOptions()
 
-    def answer(self, query: Query, readings: list[Reading], text_of: TextLookup) -> Answer:
+    def answer(
+        self,
+        query: Query,
+        readings: list[Reading],
+        text_of: TextLookup,
+        deadline: Deadline | None = None,
+    ) -> Answer:
         final = None
-        for item in self.stream(query, readings, text_of):
+        for item in self.stream(query, readings, text_of, deadline):
             if isinstance(item, Answer):
                 final = item
         if final is None:  # stream() always ends with an Answer; this keeps mypy honest
@@ -65,21 +72,47 @@ class GenerativeAnswerer:
         return final
 
     def stream(
-        self, query: Query, readings: list[Reading], text_of: TextLookup
+        self,
+        query: Query,
+        readings: list[Reading],
+        text_of: TextLookup,
+        deadline: Deadline | None = None,
     ) -> Iterator[str | Answer]:
-        """Text deltas as the model writes, then the verified ``Answer``."""
+        """Text deltas as the model writes, then the verified ``Answer``.
+
+        A model still writing when ``deadline`` passes is stopped, and the extractive answer
+        is shown instead, as for any backend failure.
+        """
         gate = self._extractive.answer(query.message, readings, text_of)
         if gate.abstained:
             yield gate.text
             yield gate
             return
         shown = gate.passages[: self._options.prompt_passages]
+        yield from self.write(query, gate, shown, text_of, deadline)
+
+    def write(
+        self,
+        query: Query,
+        gate: Answer,
+        shown: list[Passage],
+        text_of: TextLookup,
+        deadline: Deadline | None = None,
+    ) -> Iterator[str | Answer]:
+        """The model's answer from the passages ``shown``, streamed, then verified; ``gate``
+        (an extractive answer from the same passages) is the fallback."""
         prompt = answer_prompt(query.message, shown, text_of)
         parts: list[str] = []
+        deltas = self._backend.stream(prompt)
         try:
-            for delta in self._backend.stream(prompt):
+            for delta in deltas:
                 parts.append(delta)
                 yield delta
+                if deadline is not None and deadline.expired:
+                    raise BackendError(
+                        f"{self._backend.label} did not finish within the question's "
+                        f"{deadline.seconds:g} s budget (answer_seconds)"
+                    )
             text = "".join(parts)
             if not text.strip():
                 raise BackendError(f"{self._backend.label} returned an empty answer")
@@ -89,6 +122,10 @@ class GenerativeAnswerer:
             yield f"\n{notice}\n" if parts else ""
             yield replace(gate, notice=notice)
             return
+        finally:
+            close = getattr(deltas, "close", None)
+            if close is not None:  # a generator: stop the model's stream (and its request)
+                close()
         yield self.finish(query, shown, text_of, text, gate)
 
     def finish(

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     login_attempts: int = Field(
         5, ge=1, le=1000, description="Failed logins per client address per minute (--auth)."
     )
+    answer_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Most seconds one question may take. Checked between steps: past it, no "
+        "new step starts; a generated answer falls back to the extractive one.",
+    )
     max_chunk_tokens: int = Field(200, ge=16, le=256, description="Token limit per chunk.")
     window: int = Field(1, ge=0, le=5, description="Sentences of context on each side.")
     candidates: int = Field(30, ge=1, le=500, description="Hits taken from each retriever.")

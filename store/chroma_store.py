@@ -502,6 +502,31 @@ class ChunkStore:
             ]
         return sorted(chunks, key=lambda c: (c.source, c.ordinal))
 
+    def document_chunks(self, source: str) -> list[tuple[Chunk, list[float]]]:
+        """The live chunks of one ingested file with their vectors, in document order (what
+        a summary or a comparison of the file reads)."""
+        live = self._live_map()
+        path = next((p for p, d in self.documents().items() if source in (d.source, p)), None)
+        if path is None:
+            raise StoreError(f"{source} is not in store {self._label}")
+        with self._access:
+            result = self._chunks.get(
+                where={"path": path}, include=["documents", "metadatas", "embeddings"]
+            )
+        embeddings = result["embeddings"] if result["embeddings"] is not None else []
+        found = [
+            (self._decode(i, d, m), [float(x) for x in e])
+            for i, d, m, e in zip(
+                result["ids"],
+                result["documents"] or [],
+                result["metadatas"] or [],
+                embeddings,
+                strict=True,
+            )
+            if _is_live(i, m, live)
+        ]
+        return sorted(found, key=lambda pair: pair[0].ordinal)
+
     def keyword_search(self, lemmas: str, k: int) -> list[tuple[Chunk, float]]:
         """The ``k`` chunks whose lemmas best match ``lemmas`` by BM25, with their scores."""
         return self._live_hits(lambda n: self._keyword_hits(lemmas, n), k)

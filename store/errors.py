@@ -5,6 +5,7 @@
     ├── StoreError         the Chroma store is missing, unreachable or unusable (names the store)
     ├── SettingsError      a setting in citeqa.toml or CITEQA_* is invalid (names the field)
     ├── QuestionError      the question is empty or malformed
+    │   └── BudgetError    answering it took longer than its time budget
     ├── BackendError       a generative LLM backend failed (names the URL and model)
     └── EvalError          an eval question file is malformed (names file and line)
 
@@ -30,6 +31,10 @@ class SettingsError(CiteqaError):
 
 class QuestionError(CiteqaError):
     """The question cannot be asked as given."""
+
+
+class BudgetError(QuestionError):
+    """Answering took longer than the per-question time budget (``answer_seconds``)."""
 
 
 class BackendError(CiteqaError):

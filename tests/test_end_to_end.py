@@ -90,3 +90,42 @@ def test_reingesting_the_same_corpus_changes_nothing(
     passage_ids = [p.chunk.chunk_id for p in answer.passages]
     assert len(passage_ids) == len(set(passage_ids))
     assert "Castello Road" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("request_text", "file_name", "facts"),
+    [
+        (
+            "Summarise the report about the Serbian chiefs of staff talks",
+            "000_bee090b7675e03d0.txt",
+            ["Gerasimov", "Dikovic"],
+        ),
+        ("Give me a summary of the Geneva talks report", "003_e2a401e195530229.txt", ["Geneva"]),
+        ("Summarise the July 29 TASS report", "002_ceacafeb2e35199a.txt", ["Antonov"]),
+    ],
+)
+def test_a_summary_cites_the_report_it_names(
+    real_assistant: Assistant, request_text: str, file_name: str, facts: list[str]
+) -> None:
+    answer = real_assistant.ask(request_text)
+    assert not answer.abstained
+    assert {Path(c.source).name for c in answer.citations} == {file_name}
+    assert all(fact in answer.text for fact in facts)
+    body = answer.text.split(": ", 1)[1]  # after the heading that names the report
+    assert len([w for w in body.split() if not w.startswith("[")]) <= 120
+    assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
+    assert_quotes_exact(answer)
+
+
+def test_a_comparison_answers_per_report_and_cites_both(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Compare the July 29 TASS report with the SANA report")
+    assert not answer.abstained
+    names = [Path(c.source).name for c in answer.citations]
+    assert set(names) == {"002_ceacafeb2e35199a.txt", "001_10f63f72620b364d.txt"}
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("Russian defense ministry is optimistic")  # the TASS report
+    assert "(SANA)" in lines[1]
+    assert any(line.startswith("Both report:") for line in lines)
+    assert all(line.rstrip().endswith("]") for line in lines)  # every line cites
+    assert len({(c.source, c.start) for c in answer.citations}) == len(answer.citations)
+    assert_quotes_exact(answer)

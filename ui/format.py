@@ -68,7 +68,8 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
     if any(not s.supported for s in answer.sentences):
         text = _marked_sentences(answer, turn, numbers)
     else:
-        text = _link_markers(escape_markdown(answer.text), turn, numbers)
+        # A comparison answers in lines, one per point: each its own paragraph.
+        text = _link_markers(escape_markdown(answer.text), turn, numbers).replace("\n", "\n\n")
     if answer.notice:
         text += f"\n\n*Note: {escape_markdown(answer.notice)}*"
     if answer.standalone_question and answer.standalone_question != answer.question:

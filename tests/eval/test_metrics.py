@@ -263,3 +263,20 @@ def test_score_outcome_measures_the_short_answer() -> None:
     )
     assert (scored.exact_match, scored.token_f1) == (1.0, 1.0)
     assert summarize([scored])["exact_match"] == 1.0
+
+
+@pytest.mark.parametrize(("kind", "found"), [("fact", 0), ("summary", 1), ("comparison", 1)])
+def test_a_summary_or_comparison_is_read_whole(kind: str, found: int) -> None:
+    question = Question("s1", "Summarise it", ["Dikovic"], ["a.txt", "b.txt"], True, kind=kind)
+    scored = score_outcome(
+        question,
+        text=" ".join(["word"] * 80) + " Dikovic [1].",
+        abstained=False,
+        latency_ms=1.0,
+        source_ranking=["corpus/a.txt"],
+        citations=[{"source": "corpus/a.txt", "n": 1}],
+        citations_exact=1,
+    )
+    assert scored.facts_found == found
+    assert scored.sources_cited == 0.5  # one of its two documents is cited
+    assert summarize([scored])["source_recall"] == 0.5

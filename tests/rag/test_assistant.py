@@ -204,3 +204,59 @@ def test_warm_loads_the_models_before_any_question(tmp_path: Path) -> None:
     assert seen == []
     assistant.warm()
     assert seen == [["warm up"]]
+
+
+def test_a_summary_request_cites_one_document_exactly(assistant: Assistant) -> None:
+    answer = assistant.ask("Summarise the report about the talks in Geneva")
+    assert not answer.abstained
+    assert {c.source for c in answer.citations} == {str(CORPUS / "003_e2a401e195530229.txt")}
+    check_citations(assistant, answer)
+
+
+def test_a_comparison_request_cites_both_documents(assistant: Assistant) -> None:
+    answer = assistant.ask("Compare the Geneva report with the Damascus report")
+    assert {Path(c.source).name for c in answer.citations} == {
+        "003_e2a401e195530229.txt",
+        "004_857656f2ad3f2c55.txt",
+    }
+    check_citations(assistant, answer)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "message"),
+    [
+        ("Summarise.", "say which document to summarise"),
+        ("Compare them.", "say two documents to compare"),
+    ],
+)
+def test_a_request_that_names_no_document_is_refused(
+    assistant: Assistant, request_text: str, message: str
+) -> None:
+    with pytest.raises(QuestionError, match=message):
+        assistant.ask(request_text)
+
+
+def test_a_comparison_needs_two_documents(tmp_path: Path) -> None:
+    one = open_assistant(tmp_path / "store")
+    one.ingest([CORPUS / "003_e2a401e195530229.txt"])
+    with pytest.raises(QuestionError, match="needs two documents"):
+        one.ask("Compare the Geneva report with the Damascus report")
+    assert one.ask("Summarise the report").citations  # the only document
+
+
+def test_with_a_model_the_summary_is_written_by_it_and_verified(store: Path) -> None:
+    from rag.backends import ScriptedBackend
+
+    backend = ScriptedBackend(
+        "Military experts began consultations on Aleppo in Geneva on Wednesday [1]."
+    )
+    writer = Assistant.open(
+        settings=load_settings(store=store), embedder=HashingEmbedder(), llm=backend
+    )
+    answer = writer.ask("Summarise the report about the talks in Geneva")
+    (prompt,) = backend.prompts
+    assert "Summarise the report about the talks in Geneva" in prompt
+    assert answer.text.startswith("Military experts began consultations")
+    assert [s.citations for s in answer.sentences] == [[1]]
+    assert {c.source for c in answer.citations} == {str(CORPUS / "003_e2a401e195530229.txt")}
+    check_citations(writer, answer)

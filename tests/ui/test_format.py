@@ -75,6 +75,14 @@ def test_answer_markdown_escapes_the_answer_and_the_understood_question() -> Non
     assert "<a" not in markdown
 
 
+def test_answer_markdown_shows_each_line_of_a_comparison_as_a_paragraph() -> None:
+    answer = answer_with(text="Report A: one thing. [1]\nReport B: another thing. [1]")
+    assert answer_markdown(answer).split("\n\n") == [
+        "Report A: one thing. \\[1\\]",
+        "Report B: another thing. \\[1\\]",
+    ]
+
+
 def test_sources_html_escapes_quote_title_and_source() -> None:
     html = sources_html(
         answer_with(citation(quote=HOSTILE, title=SCRIPT, source=f"/corpus/{SCRIPT}.txt"))
