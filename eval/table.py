@@ -10,6 +10,7 @@ HEADLINE = [
     "fact_recall",
     "source_hit_at_1",
     "source_hit_at_3",
+    "source_recall",
     "mrr",
     "ndcg_at_5",
     "exact_match",

@@ -100,6 +100,8 @@ class ExtractiveAnswerer:
                 break
             if reading.passage.chunk.source in {c.passage.chunk.source for c in chosen}:
                 continue
+            if _same_text(reading, chosen):  # a copy of a file already cited says nothing new
+                continue
             if short is None or short.lower() in reading.passage.chunk.text.lower():
                 chosen.append(reading)
         return chosen
@@ -128,11 +130,28 @@ class ExtractiveAnswerer:
         return None
 
 
+def _same_text(reading: Reading, chosen: list[Reading]) -> bool:
+    text = " ".join(reading.passage.chunk.text.split())
+    return any(" ".join(c.passage.chunk.text.split()) == text for c in chosen)
+
+
+_QUOTES = "\"'“”‘’«»„"
+
+
+def quote(text: str) -> str:
+    """``text`` in quotation marks, unless it already opens or closes with one (a sentence
+    of reported speech): doubled marks read as a typo."""
+    text = text.strip()
+    if text[:1] in _QUOTES or text[-1:] in _QUOTES:
+        return text
+    return f'"{text}"'
+
+
 def _sentences(claim: str | None, chosen: list[Reading], conflict: bool) -> list[Sentence]:
     """The answer's sentences: each quotes or extracts from what it cites, so each is backed."""
     numbers = list(range(1, len(chosen) + 1))
     quoted = [
-        Sentence(f'"{r.passage.chunk.text}"', [n], True, 1.0, "", [n])
+        Sentence(quote(r.passage.chunk.text), [n], True, 1.0, "", [n])
         for n, r in zip(numbers, chosen, strict=True)
     ]
     if claim and conflict:
@@ -154,7 +173,7 @@ def _when(reading: Reading) -> str:
 def _compose(short: str | None, chosen: list[Reading]) -> str:
     if short:
         markers = "".join(f"[{n}]" for n in range(1, len(chosen) + 1))
-        return f'{short} {markers}. "{chosen[0].passage.chunk.text}" [1]'
+        return f"{short} {markers}. {quote(chosen[0].passage.chunk.text)} [1]"
     return " ".join(f"{r.passage.chunk.text} [{n}]" for n, r in enumerate(chosen, start=1))
 
 
@@ -162,5 +181,5 @@ def _compose_conflict(short: str, other: str, chosen: list[Reading]) -> str:
     first, second = chosen
     return (
         f"The sources differ: {short} [1]{_when(first)}; {other} [2]{_when(second)}. "
-        f'"{first.passage.chunk.text}" [1] "{second.passage.chunk.text}" [2]'
+        f"{quote(first.passage.chunk.text)} [1] {quote(second.passage.chunk.text)} [2]"
     )

@@ -5,10 +5,10 @@ Radev, 2004): the document's sentences are the nodes, the cosine similarity of t
 MiniLM vectors weighs the edges, and PageRank scores each sentence. The best are taken up to
 a word limit, near-repeats skipped, and shown in the order the document gives them.
 
-The random jump of PageRank is biased towards the sentences most like the document's title
+The random jump of PageRank is biased towards the sentences most like the document's heading
 (biased TextRank, Kazemi et al., 2020): plain centrality favours whatever theme fills most
 sentences, and a report whose tail recalls earlier events would be summarised by its tail.
-A document without a heading jumps evenly.
+A document without a heading (notes, a single paragraph) jumps evenly.
 
 PageRank is a few lines of numpy here rather than networkx's: the similarity graph is
 dense, and networkx would build an object per edge (n squared of them).
@@ -59,7 +59,7 @@ class Digest:
         chunks: list[tuple[Chunk, list[float]]],
         focus: list[float] | None = None,
     ) -> Digest:
-        """``document``'s sentences and vectors; ``focus`` (its title's vector) biases
+        """``document``'s sentences and vectors; ``focus`` (its heading's vector) biases
         centrality towards what the document says it is about."""
         vectors = _unit(np.array([v for _, v in chunks], dtype=np.float32).reshape(len(chunks), -1))
         bias = None if focus is None else _unit(np.array([focus], dtype=np.float32))[0]

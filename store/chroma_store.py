@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from lang.types import Span
+from store.chats import ChatLog
 from store.errors import StoreError
 from store.keyword_index import KeywordIndex
 from store.types import Chunk, DocumentMeta, SourceDocument, generation_of
@@ -132,6 +133,8 @@ class ChunkStore:
         self._connect, self._local = connect, local
         self._keywords, self._journal, self._lock = files
         self._decoded: dict[str, Chunk] = {}
+        self._chats_path: Path | None = None
+        self._chats: ChatLog | None = None
         self._live: dict[str, tuple[str, int]] | None = None  # path -> (generation, chunks)
         self._access = threading.RLock()  # Chroma calls vs. re-opening the client
         self._client, self._chunks, self._docs = self._connected()
@@ -257,7 +260,7 @@ class ChunkStore:
                 Journal(stem.with_name(stem.name + ".journal.sqlite3")),
                 WriteLock(stem.with_name(stem.name + ".lock")),
             )
-            return cls(
+            store = cls(
                 lambda: _client(location, url),
                 collection,
                 embed_model,
@@ -265,10 +268,22 @@ class ChunkStore:
                 files,
                 local=url is None,
             )
+            store._chats_path = stem.with_name(stem.name + ".chats.sqlite3")
+            return store
         except StoreError:
             raise
         except Exception as error:
             raise StoreError(f"cannot open the Chroma store at {label}: {error}") from error
+
+    @property
+    def chats(self) -> ChatLog:
+        """The conversations saved with this store (opened on first use)."""
+        with self._access:
+            if self._chats is None:
+                if self._chats_path is None:
+                    raise StoreError(f"store {self._label} keeps no saved chats")
+                self._chats = ChatLog(self._chats_path)
+            return self._chats
 
     # --- documents -------------------------------------------------------------------------
 

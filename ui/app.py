@@ -7,6 +7,7 @@ script and style (Gradio takes those at launch). All logic lives in ``ui.chat`` 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
@@ -15,15 +16,18 @@ import gradio as gr
 
 from rag import Assistant, CiteqaError, supported_suffixes
 from rag.backends import BACKENDS
-from ui.assets import CSS, JS, SCROLL_TO_HIGHLIGHT
+from ui.assets import CONFIRM_DELETE_CHAT, CONFIRM_REMOVE, CSS, JS, SCROLL_TO_HIGHLIGHT
 from ui.chat import (
     AssistantPool,
     ChatOptions,
     ChatSession,
     Message,
+    backend_fields,
     chat_turn,
+    connection_status,
     open_citation,
 )
+from ui.chats import chat_choices, restored, save_chat
 from ui.documents import (
     DocumentLedger,
     document_choices,
@@ -65,6 +69,15 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
         gr.Markdown("## citeqa\nAnswers from your documents, each with the passage it rests on.")
         session = gr.State(ChatSession())
         question = gr.State("")
+        log = assistant.chats
+        # The open chat's id, kept in the browser: a reload opens the same chat again.
+        # It is only an id (the chat itself stays on the server), so the key that seals it
+        # may be fixed: derived from the store, it still opens after a restart.
+        chat_id = gr.BrowserState(
+            "",
+            storage_key="citeqa-chat-id",
+            secret=hashlib.sha256(str(Path(settings.store).resolve()).encode()).hexdigest(),
+        )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 with gr.Row():
@@ -86,6 +99,33 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                                 "Ask", variant="primary", scale=1, elem_id="citeqa-ask"
                             )
                         new_chat = gr.Button("New chat", size="sm", elem_id="citeqa-new-chat")
+                        with gr.Accordion("Saved chats", open=False, elem_id="citeqa-saved-chats"):
+                            saved = gr.Dropdown(
+                                choices=chat_choices(log),
+                                value=None,
+                                label="Past chats (saved with the store)",
+                                elem_id="citeqa-saved",
+                            )
+                            with gr.Row():
+                                open_saved = gr.Button(
+                                    "Open", size="sm", elem_id="citeqa-open-chat"
+                                )
+                                delete_saved = gr.Button(
+                                    "Delete",
+                                    size="sm",
+                                    variant="stop",
+                                    elem_id="citeqa-delete-chat",
+                                )
+                            with gr.Row():
+                                new_title = gr.Textbox(
+                                    placeholder="New title",
+                                    show_label=False,
+                                    scale=3,
+                                    elem_id="citeqa-chat-title",
+                                )
+                                rename_saved = gr.Button(
+                                    "Rename", size="sm", scale=1, elem_id="citeqa-rename-chat"
+                                )
                     with gr.Column(scale=2):
                         gr.Markdown("### Source")
                         viewer = gr.HTML(
@@ -130,15 +170,32 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                     label="Answer backend",
                     elem_id="citeqa-backend",
                 )
+                server, local, testable = backend_fields(settings.llm)
                 with gr.Row():
                     llm_url = gr.Textbox(
-                        settings.llm_url or "", label="Server URL", elem_id="citeqa-llm-url"
+                        settings.llm_url or "",
+                        label="Server URL",
+                        elem_id="citeqa-llm-url",
+                        visible=server,
                     )
                     llm_model = gr.Textbox(
-                        settings.llm_model or "", label="Model", elem_id="citeqa-llm-model"
+                        settings.llm_model or "",
+                        label="Model",
+                        elem_id="citeqa-llm-model",
+                        visible=server,
                     )
                     llm_gguf = gr.Textbox(
-                        str(settings.llm_gguf or ""), label="GGUF file (llamacpp)"
+                        str(settings.llm_gguf or ""),
+                        label="GGUF file (llamacpp)",
+                        elem_id="citeqa-llm-gguf",
+                        visible=local,
+                    )
+                with gr.Row(visible=testable, elem_id="citeqa-connection-row") as connection:
+                    probe = gr.Button(
+                        "Test connection", size="sm", elem_id="citeqa-test-connection"
+                    )
+                    probed = gr.Textbox(
+                        show_label=False, interactive=False, elem_id="citeqa-connection", scale=4
                     )
                 top_k = gr.Slider(
                     1,
@@ -153,6 +210,31 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                 )
                 gr.Markdown("Changes apply to the next question.")
 
+        def shown_fields(llm: str) -> tuple[Any, ...]:
+            server, local, testable = backend_fields(llm)
+            return (
+                gr.update(visible=server),
+                gr.update(visible=server),
+                gr.update(visible=local),
+                gr.update(visible=testable),
+                "",
+            )
+
+        backend.change(
+            shown_fields,
+            backend,
+            [llm_url, llm_model, llm_gguf, connection, probed],
+            api_visibility="private",
+        )
+        probe.click(
+            lambda llm, url, model, gguf: connection_status(
+                pool, ChatOptions(llm, url, model, gguf)
+            ),
+            [backend, llm_url, llm_model, llm_gguf],
+            probed,
+            api_visibility="private",
+        )
+
         def take(message: str) -> tuple[str, str]:
             return "", message
 
@@ -160,6 +242,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             message: str,
             messages: list[Message],
             chat: ChatSession,
+            current: str,
             llm: str,
             url: str,
             model: str,
@@ -168,10 +251,52 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             scores: bool,
         ) -> Iterator[Any]:
             if not message.strip():
-                yield gr.skip(), gr.skip(), gr.skip()
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
             options = ChatOptions(llm, url, model, gguf, int(k), scores)
-            yield from chat_turn(pool, message, messages, chat, options)
+            last = None
+            for last in chat_turn(pool, message, messages, chat, options):
+                yield (*last, gr.skip(), gr.skip())
+            if last is not None:  # the finished turn is saved with the store
+                saved_id = save_chat(log, current, last[0], last[2])
+                yield gr.skip(), gr.skip(), gr.skip(), saved_id, choices(saved_id)
+
+        def choices(value: str | None = None) -> Any:
+            return gr.update(choices=chat_choices(log), value=value or None)
+
+        def reopened(cid: str) -> tuple[Any, ...]:
+            messages, chat = restored(log.load(cid) if cid else None)
+            known = cid if messages else ""
+            hint = viewer_message(VIEWER_HINT)
+            return messages, sources_html(None), chat, hint, known, choices(known)
+
+        chat_outputs = [chatbot, panel, session, viewer, chat_id, saved]
+        app.load(reopened, chat_id, chat_outputs, api_visibility="private")
+        open_saved.click(reopened, saved, chat_outputs, api_visibility="private")
+
+        def deleted(cid: str | None, current: str) -> tuple[Any, ...]:
+            if cid:
+                log.delete(cid)
+            if cid and cid == current:  # the open chat went: start a new one
+                return reopened("")
+            return (gr.skip(),) * 5 + (choices(current),)
+
+        delete_saved.click(
+            deleted,
+            [saved, chat_id],
+            chat_outputs,
+            api_visibility="private",
+            js=CONFIRM_DELETE_CHAT,
+        )
+
+        def renamed(cid: str | None, title: str) -> tuple[Any, str]:
+            if cid:
+                log.rename(cid, title)
+            return choices(cid), ""
+
+        rename_saved.click(
+            renamed, [saved, new_title], [saved, new_title], api_visibility="private"
+        )
 
         # Questions are answered in parallel, up to ``concurrency`` at once over the page and
         # the API together (the models and indexes are shared, and safe to share).
@@ -180,11 +305,12 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             "concurrency_id": "answer",
         }
         answering = {"api_visibility": "private", **parallel}
-        ask_inputs = [question, chatbot, session, backend, llm_url, llm_model, llm_gguf, top_k]
-        ask_inputs.append(show_scores)
+        ask_inputs = [question, chatbot, session, chat_id, backend, llm_url, llm_model]
+        ask_inputs += [llm_gguf, top_k, show_scores]
+        ask_outputs = [chatbot, panel, session, chat_id, saved]
         for trigger in (box.submit, send.click):
             trigger(take, box, [box, question], queue=False, api_visibility="private").then(
-                respond, ask_inputs, [chatbot, panel, session], **answering
+                respond, ask_inputs, ask_outputs, **answering
             )
 
         def example(event: gr.SelectData) -> str:
@@ -195,17 +321,18 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             None,
             question,
             api_visibility="private",
-        ).then(respond, ask_inputs, [chatbot, panel, session], **answering)
+        ).then(respond, ask_inputs, ask_outputs, **answering)
+        # A new chat starts empty; the one before stays in the saved list.
         new_chat.click(
-            lambda: ([], sources_html(None), ChatSession(), viewer_message(VIEWER_HINT), ""),
+            lambda: (*reopened(""), ""),
             None,
-            [chatbot, panel, session, viewer, box],
+            [*chat_outputs, box],
             api_visibility="private",
         )
-        chatbot.clear(  # the Chatbot's own bin icon: forget the conversation as well
-            lambda: (sources_html(None), ChatSession(), viewer_message(VIEWER_HINT)),
+        chatbot.clear(  # the Chatbot's own bin icon: start a new chat as well
+            lambda: reopened("")[1:],
             None,
-            [panel, session, viewer],
+            chat_outputs[1:],
             api_visibility="private",
         )
         cite_open.click(
@@ -227,7 +354,14 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             return (*refreshed(upload_files(assistant, ledger, paths, progress)), None)
 
         for picker in (files, folder):
-            picker.upload(add, picker, [status, table, choice, picker], api_visibility="private")
+            # The progress bar shows on the table only; the rest of the tab stays usable.
+            picker.upload(
+                add,
+                picker,
+                [status, table, choice, picker],
+                api_visibility="private",
+                show_progress_on=table,
+            )
 
         def removed(source: str | None) -> tuple[str, str, Any, Any]:
             message = remove_document(assistant, ledger, source)
@@ -237,7 +371,14 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                 return (*refreshed(message), shown)
             return (*refreshed(message), gr.update())
 
-        remove.click(removed, choice, [status, table, choice, viewer], api_visibility="private")
+        remove.click(
+            removed,
+            choice,
+            [status, table, choice, viewer],
+            api_visibility="private",
+            # Asked in the browser first; cancelling sends no document, and nothing goes.
+            js=CONFIRM_REMOVE,
+        )
         app.load(lambda: refreshed("")[1:], None, [table, choice], api_visibility="private")
 
         def ask(question: str) -> dict[str, Any]:

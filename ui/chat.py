@@ -128,6 +128,20 @@ def chat_turn(
         yield messages, sources_html(None), session
 
 
+def connection_status(pool: AssistantPool, options: ChatOptions) -> str:
+    """The Settings tab's "Test connection": one line on whether the chosen backend answers."""
+    try:
+        return pool.get(options).probe_backend()
+    except CiteqaError as error:
+        return f"Error: {error}"
+
+
+def backend_fields(llm: str) -> tuple[bool, bool, bool]:
+    """Which settings fields the chosen backend uses: (server URL and model, GGUF file,
+    test connection)."""
+    return llm in ("openai", "ollama"), llm == "llamacpp", llm != "extractive"
+
+
 def open_citation(assistant: Assistant, session: ChatSession, key: str) -> str:
     """The cited document with its span highlighted, for a marker the user clicked.
 

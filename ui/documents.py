@@ -45,34 +45,68 @@ class DocumentLedger:
             self.failed.pop(source, None)
 
 
+# What each status asks of the user.
+_NEXT_STEP = {
+    "indexed": "ready: ask about it in Chat",
+    "unchanged": "ready: unchanged since it was last added",
+    "failed": "fix the file and add it again, or remove it below",
+}
+
+
+def _document_cell(title: str, file_name: str) -> str:
+    """The title a reader knows the document by, its file name beneath."""
+    shown = title if title and title != file_name else file_name
+    return (
+        f"<td data-sort='{html.escape(shown.lower(), quote=True)}'>"
+        f"<div class='citeqa-doc-title'>{html.escape(shown)}</div>"
+        f"<div class='citeqa-doc-file'>{html.escape(file_name)}</div></td>"
+    )
+
+
+def _status_cell(status: str, detail: str = "") -> str:
+    said = f"{status}: {detail}" if detail else status
+    return (
+        f"<td class='citeqa-status-{status}' data-status='{status}'>"
+        f"<div>{html.escape(said)}</div>"
+        f"<div class='citeqa-doc-next'>{_NEXT_STEP[status]}</div></td>"
+    )
+
+
 def documents_html(assistant: Assistant, ledger: DocumentLedger) -> str:
-    """A table of every ingested file and every file that failed, with why."""
+    """A table of every ingested file and every file that failed, with why and what to do.
+
+    Each column sorts when its header is clicked (``ui.assets.JS``).
+    """
     rows = []
     for doc in assistant.documents():
         status = ledger.status.get(doc.source, "indexed")
         rows.append(
             "<tr class='citeqa-doc-row'>"
-            f"<td>{html.escape(PurePath(doc.source).name)}</td>"
-            f"<td>{html.escape(doc.meta.title)}</td>"
-            f"<td>{html.escape(doc.meta.outlet or '–')}</td>"
+            + _document_cell(doc.meta.title, PurePath(doc.source).name)
+            + f"<td>{html.escape(doc.meta.outlet or '–')}</td>"
             f"<td>{html.escape(doc.meta.date or '–')}</td>"
-            f"<td>{doc.chunk_count}</td>"
-            f"<td class='citeqa-status-{status}'>{status}</td>"
-            "</tr>"
+            f"<td data-sort='{doc.chunk_count:09d}'>{doc.chunk_count}</td>"
+            + _status_cell(status)
+            + "</tr>"
         )
     for source, reason in sorted(ledger.failed.items()):
+        name = PurePath(source).name
         rows.append(
             "<tr class='citeqa-doc-row citeqa-doc-failed'>"
-            f"<td>{html.escape(PurePath(source).name)}</td><td colspan='4'>–</td>"
-            f"<td class='citeqa-status-failed'>failed: {html.escape(reason)}</td>"
-            "</tr>"
+            + _document_cell(name, name)
+            + "<td>–</td><td>–</td><td data-sort='000000000'>–</td>"
+            + _status_cell("failed", reason)
+            + "</tr>"
         )
     if not rows:
         return "<p class='citeqa-empty'>No documents yet. Upload some below.</p>"
+    headers = "".join(
+        f"<th title='sort by {h}'>{h}</th>" for h in ("document", "outlet", "date", "chunks")
+    )
     return (
-        "<table class='citeqa-documents'><thead><tr><th>file</th><th>title</th>"
-        "<th>outlet</th><th>date</th><th>chunks</th><th>status</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<div class='citeqa-documents-wrap'><table class='citeqa-documents'><thead><tr>"
+        f"{headers}<th title='sort by status'>status</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -113,7 +147,7 @@ def upload_files(
 
 def remove_document(assistant: Assistant, ledger: DocumentLedger, source: str | None) -> str:
     if not source:
-        return "Choose a document to remove."
+        return "Nothing removed: choose a document, then confirm."
     try:
         removed = assistant.remove(source)
     except CiteqaError as error:

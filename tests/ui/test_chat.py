@@ -21,14 +21,16 @@ from rag import Assistant, BackendError, Citation, SettingsError, load_settings
 from rag.backends import ScriptedBackend
 from rag.settings import Settings
 from store.embedder import HashingEmbedder
-from tests.llm_servers import passage_number, written
+from tests.llm_servers import Script, passage_number, serve, unused_port, written
 from ui.chat import (
     AssistantPool,
     ChatOptions,
     ChatSession,
     Message,
     Update,
+    backend_fields,
     chat_turn,
+    connection_status,
     open_citation,
 )
 from ui.format import sources_html
@@ -509,4 +511,35 @@ def test_open_citation_of_a_document_changed_since_the_answer(
     # The old offsets now point elsewhere: highlighting them would misquote the file.
     assert viewed == (
         "<p class='citeqa-empty'>The document of [1] has changed since; ask again to cite it.</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("llm", "fields"),
+    [
+        ("extractive", (False, False, False)),
+        ("openai", (True, False, True)),
+        ("ollama", (True, False, True)),
+        ("llamacpp", (False, True, True)),
+    ],
+)
+def test_the_settings_show_the_fields_of_the_chosen_backend(
+    llm: str, fields: tuple[bool, bool, bool]
+) -> None:
+    assert backend_fields(llm) == fields
+
+
+@pytest.mark.parametrize("kind", ["openai", "ollama"])
+def test_test_connection_reaches_a_real_server_or_says_why_not(
+    pool: AssistantPool, kind: str
+) -> None:
+    with serve(kind, Script("OK")) as server:  # type: ignore[arg-type]
+        line = connection_status(pool, ChatOptions(kind, server.url, "scripted"))
+        assert line.startswith(f"Connected: {kind} backend at ") and " answered in " in line
+        assert len(server.requests) == 1
+    refused = f"http://127.0.0.1:{unused_port()}"
+    line = connection_status(pool, ChatOptions(kind, refused, "scripted"))
+    assert line.startswith("Error: ") and refused in line and "\n" not in line
+    assert connection_status(pool, ChatOptions()) == (
+        "The extractive answerer needs no model and no connection."
     )
