@@ -108,6 +108,27 @@ class Assistant:
         """Which answerer is in use, for status lines."""
         return self._backend.label if self._backend else "extractive answerer"
 
+    def collections(self) -> list[str]:
+        """The names of the document collections in this store."""
+        return self._store.collections()
+
+    def collection(self, name: str) -> Assistant:
+        """The collection ``name`` of the same store (created empty if new), sharing this
+        assistant's models; the store's saved chats are shared too."""
+        if name == self.settings.collection:
+            return self
+        try:
+            settings = Settings.model_validate(self.settings.model_dump() | {"collection": name})
+        except ValidationError as error:
+            raise SettingsError(f"invalid setting: {_first_error(error)}") from error
+        return Assistant.open(
+            settings=settings,
+            embedder=self._embedder,
+            analyzer=self._analyzer,
+            reader=self._reader,
+            llm=self._backend,
+        )
+
     @property
     def chats(self) -> ChatLog:
         """Conversations saved with the store (the page's list of past chats)."""

@@ -29,7 +29,12 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="URL of a Chroma server (e.g. http://127.0.0.1:8000); overrides store."
     )
-    collection: str = Field("citeqa", description="Chroma collection name.")
+    collection: str = Field(
+        "citeqa",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,40}[A-Za-z0-9]$",
+        description="The document collection: separate sets of documents in one store "
+        "(3 to 42 letters, digits, '.', '_' or '-'; starts and ends with a letter or digit).",
+    )
     embed_model_path: Path | None = Field(
         None, description="Folder of a sentence-transformers model; default: the bundled MiniLM."
     )

@@ -1,4 +1,5 @@
-"""Saved conversations: a small SQLite file beside the store (``<collection>.chats.sqlite3``).
+"""Saved conversations: a small SQLite file in the store folder (``chats.sqlite3``), one list
+for all of the store's collections.
 
 A chat is kept as its id, a title, when it changed, and a JSON payload that the face which
 saved it reads back (the page keeps its rendered messages and each answer's citations).

@@ -268,12 +268,23 @@ class ChunkStore:
                 files,
                 local=url is None,
             )
-            store._chats_path = stem.with_name(stem.name + ".chats.sqlite3")
+            store._chats_path = location / "chats.sqlite3"  # one list for all collections
             return store
         except StoreError:
             raise
         except Exception as error:
             raise StoreError(f"cannot open the Chroma store at {label}: {error}") from error
+
+    def collections(self) -> list[str]:
+        """The names of every citeqa collection in this store (this one included)."""
+        with self._access:
+            names = {c.name for c in self._client.list_collections()}
+        return sorted(n for n in names if n + _DOC_SUFFIX in names)
+
+    @property
+    def name(self) -> str:
+        """The collection this store object reads and writes."""
+        return self._name
 
     @property
     def chats(self) -> ChatLog:

@@ -18,7 +18,6 @@ from rag import Assistant, CiteqaError, supported_suffixes
 from rag.backends import BACKENDS
 from ui.assets import CONFIRM_DELETE_CHAT, CONFIRM_REMOVE, CSS, JS, SCROLL_TO_HIGHLIGHT
 from ui.chat import (
-    AssistantPool,
     ChatOptions,
     ChatSession,
     Message,
@@ -27,9 +26,9 @@ from ui.chat import (
     connection_status,
     open_citation,
 )
-from ui.chats import chat_choices, restored, save_chat
+from ui.chats import chat_choices, chat_collection, restored, save_chat
+from ui.collections import Collections
 from ui.documents import (
-    DocumentLedger,
     document_choices,
     documents_html,
     remove_document,
@@ -62,11 +61,22 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
     ``examples`` are offered on an empty chat; by default the bundled corpus's, when loaded.
     """
     examples = default_examples(assistant) if examples is None else examples
-    pool = AssistantPool(assistant)
-    ledger = DocumentLedger()
+    shelf = Collections(assistant)
     settings = assistant.settings
     with gr.Blocks(title="citeqa") as app:
-        gr.Markdown("## citeqa\nAnswers from your documents, each with the passage it rests on.")
+        with gr.Row():
+            gr.Markdown(
+                "## citeqa\nAnswers from your documents, each with the passage it rests on.",
+            )
+            collection = gr.Dropdown(
+                choices=shelf.names(),
+                value=shelf.default,
+                allow_custom_value=True,
+                label="Collection (type a new name to start one)",
+                elem_id="citeqa-collection",
+                scale=0,
+                min_width=260,
+            )
         session = gr.State(ChatSession())
         question = gr.State("")
         log = assistant.chats
@@ -138,7 +148,9 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                 cite_key = gr.Textbox(visible="hidden", elem_id="citeqa-cite-key")
                 cite_open = gr.Button("open citation", visible="hidden", elem_id="citeqa-cite-open")
             with gr.Tab("Documents", id="documents"):
-                table = gr.HTML(documents_html(assistant, ledger), elem_id="citeqa-documents")
+                table = gr.HTML(
+                    documents_html(assistant, shelf.ledger(None)), elem_id="citeqa-documents"
+                )
                 with gr.Row():
                     kinds = sorted(supported_suffixes())
                     files = gr.File(
@@ -157,7 +169,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                 )
                 with gr.Row():
                     choice = gr.Dropdown(
-                        choices=document_choices(assistant, ledger),
+                        choices=document_choices(assistant, shelf.ledger(None)),
                         label="Document",
                         elem_id="citeqa-remove-choice",
                         scale=4,
@@ -228,7 +240,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
         )
         probe.click(
             lambda llm, url, model, gguf: connection_status(
-                pool, ChatOptions(llm, url, model, gguf)
+                shelf.pool(None), ChatOptions(llm, url, model, gguf)
             ),
             [backend, llm_url, llm_model, llm_gguf],
             probed,
@@ -243,6 +255,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             messages: list[Message],
             chat: ChatSession,
             current: str,
+            name: str,
             llm: str,
             url: str,
             model: str,
@@ -255,22 +268,30 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                 return
             options = ChatOptions(llm, url, model, gguf, int(k), scores)
             last = None
+            try:
+                pool = shelf.pool(name)
+            except CiteqaError as error:
+                raise gr.Error(str(error)) from error
             for last in chat_turn(pool, message, messages, chat, options):
                 yield (*last, gr.skip(), gr.skip())
             if last is not None:  # the finished turn is saved with the store
-                saved_id = save_chat(log, current, last[0], last[2])
+                saved_id = save_chat(log, current, last[0], last[2], name)
                 yield gr.skip(), gr.skip(), gr.skip(), saved_id, choices(saved_id)
 
         def choices(value: str | None = None) -> Any:
             return gr.update(choices=chat_choices(log), value=value or None)
 
         def reopened(cid: str) -> tuple[Any, ...]:
-            messages, chat = restored(log.load(cid) if cid else None)
+            payload = log.load(cid) if cid else None
+            messages, chat = restored(payload)
             known = cid if messages else ""
             hint = viewer_message(VIEWER_HINT)
-            return messages, sources_html(None), chat, hint, known, choices(known)
+            # A saved chat opens in the collection it was asked of (its markers cite it).
+            name = chat_collection(payload) if messages else None
+            picked = gr.update(value=name) if name in shelf.names() else gr.skip()
+            return messages, sources_html(None), chat, hint, known, choices(known), picked
 
-        chat_outputs = [chatbot, panel, session, viewer, chat_id, saved]
+        chat_outputs = [chatbot, panel, session, viewer, chat_id, saved, collection]
         app.load(reopened, chat_id, chat_outputs, api_visibility="private")
         open_saved.click(reopened, saved, chat_outputs, api_visibility="private")
 
@@ -279,7 +300,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
                 log.delete(cid)
             if cid and cid == current:  # the open chat went: start a new one
                 return reopened("")
-            return (gr.skip(),) * 5 + (choices(current),)
+            return (gr.skip(),) * 5 + (choices(current), gr.skip())
 
         delete_saved.click(
             deleted,
@@ -305,7 +326,7 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             "concurrency_id": "answer",
         }
         answering = {"api_visibility": "private", **parallel}
-        ask_inputs = [question, chatbot, session, chat_id, backend, llm_url, llm_model]
+        ask_inputs = [question, chatbot, session, chat_id, collection, backend, llm_url, llm_model]
         ask_inputs += [llm_gguf, top_k, show_scores]
         ask_outputs = [chatbot, panel, session, chat_id, saved]
         for trigger in (box.submit, send.click):
@@ -330,56 +351,86 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             api_visibility="private",
         )
         chatbot.clear(  # the Chatbot's own bin icon: start a new chat as well
-            lambda: reopened("")[1:],
+            lambda: reopened("")[1:-1],
             None,
-            chat_outputs[1:],
+            chat_outputs[1:-1],
             api_visibility="private",
         )
         cite_open.click(
-            lambda chat, key: open_citation(assistant, chat, key),
-            [session, cite_key],
+            lambda chat, key, name: open_citation(shelf.assistant(name), chat, key),
+            [session, cite_key, collection],
             viewer,
             api_visibility="private",
         )
 
-        def refreshed(message: str) -> tuple[str, str, Any]:
+        def refreshed(message: str, name: str | None) -> tuple[str, str, Any]:
+            chosen, ledger = shelf.assistant(name), shelf.ledger(name)
             return (
                 message,
-                documents_html(assistant, ledger),
-                gr.update(choices=document_choices(assistant, ledger), value=None),
+                documents_html(chosen, ledger),
+                gr.update(choices=document_choices(chosen, ledger), value=None),
             )
 
         # Gradio finds the progress bar by this default value: its documented way.
-        def add(paths: list[str] | None, progress: Any = gr.Progress()) -> Any:  # noqa: B008
-            return (*refreshed(upload_files(assistant, ledger, paths, progress)), None)
+        def add(
+            paths: list[str] | None,
+            name: str,
+            progress: Any = gr.Progress(),  # noqa: B008
+        ) -> Any:
+            message = upload_files(shelf.assistant(name), shelf.ledger(name), paths, progress)
+            return (*refreshed(message, name), None)
 
         for picker in (files, folder):
             # The progress bar shows on the table only; the rest of the tab stays usable.
             picker.upload(
                 add,
-                picker,
+                [picker, collection],
                 [status, table, choice, picker],
                 api_visibility="private",
                 show_progress_on=table,
             )
 
-        def removed(source: str | None) -> tuple[str, str, Any, Any]:
-            message = remove_document(assistant, ledger, source)
-            if source and source not in {d.source for d in assistant.documents()}:
+        def removed(source: str | None, name: str) -> tuple[str, str, Any, Any]:
+            chosen = shelf.assistant(name)
+            message = remove_document(chosen, shelf.ledger(name), source)
+            if source and source not in {d.source for d in chosen.documents()}:
                 # The viewer may show the removed file: it is not the library's any more.
                 shown = viewer_message(f"{PurePath(source).name} was removed from the library.")
-                return (*refreshed(message), shown)
-            return (*refreshed(message), gr.update())
+                return (*refreshed(message, name), shown)
+            return (*refreshed(message, name), gr.update())
 
         remove.click(
             removed,
-            choice,
+            [choice, collection],
             [status, table, choice, viewer],
             api_visibility="private",
             # Asked in the browser first; cancelling sends no document, and nothing goes.
             js=CONFIRM_REMOVE,
         )
-        app.load(lambda: refreshed("")[1:], None, [table, choice], api_visibility="private")
+        app.load(
+            lambda name: refreshed("", name)[1:],
+            collection,
+            [table, choice],
+            api_visibility="private",
+        )
+
+        def switched(name: str) -> tuple[Any, ...]:
+            """Another collection: its documents, and a new chat (answers cite one collection)."""
+            try:
+                shelf.assistant(name)
+            except CiteqaError as error:
+                gr.Warning(str(error))
+                return (gr.update(value=shelf.default),) + (gr.skip(),) * 9
+            listed = gr.update(choices=shelf.names(), value=name)
+            message = f"Collection {name}: {len(shelf.assistant(name).documents())} documents."
+            return (listed, *refreshed(message, name), *reopened("")[:-1])
+
+        collection.input(
+            switched,
+            collection,
+            [collection, status, table, choice, *chat_outputs[:-1]],
+            api_visibility="private",
+        )
 
         def ask(question: str) -> dict[str, Any]:
             """Answer a question from the documents: text, citations with quotes, sentences."""

@@ -93,10 +93,10 @@ watch('value', () => {
 
 # Before Remove reaches the server: the browser asks; cancelling sends no document.
 CONFIRM_REMOVE = """
-(source) => {
-  if (!source) return null;
+(source, collection) => {
+  if (!source) return [null, collection];
   const name = String(source).split('/').pop();
-  return window.confirm(`Remove ${name} from the store?`) ? source : null;
+  return [window.confirm(`Remove ${name} from the store?`) ? source : null, collection];
 }
 """
 

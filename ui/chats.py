@@ -18,9 +18,12 @@ from ui.chat import ChatSession, Message
 PAYLOAD_VERSION = 1
 
 
-def chat_payload(messages: list[Message], session: ChatSession) -> dict[str, Any]:
+def chat_payload(
+    messages: list[Message], session: ChatSession, collection: str | None = None
+) -> dict[str, Any]:
     return {
         "version": PAYLOAD_VERSION,
+        "collection": collection,
         "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
         "turns": [list(t) for t in session.turns],
         "citations": [[asdict(c) for c in turn] for turn in session.citations],
@@ -44,12 +47,25 @@ def restored(payload: dict[str, Any] | None) -> tuple[list[Message], ChatSession
     return messages, session
 
 
-def save_chat(log: ChatLog, chat_id: str, messages: list[Message], session: ChatSession) -> str:
-    """Save the conversation (its first question is its title); its id, new if it had none."""
+def save_chat(
+    log: ChatLog,
+    chat_id: str,
+    messages: list[Message],
+    session: ChatSession,
+    collection: str | None = None,
+) -> str:
+    """Save the conversation (its first question is its title) asked of ``collection``; its
+    id, new if it had none."""
     chat_id = chat_id or log.new_id()
     title = session.turns[0][0] if session.turns else "Untitled chat"
-    log.save(chat_id, title, chat_payload(messages, session))
+    log.save(chat_id, title, chat_payload(messages, session, collection))
     return chat_id
+
+
+def chat_collection(payload: dict[str, Any] | None) -> str | None:
+    """The collection a saved chat was asked of, if it says."""
+    name = (payload or {}).get("collection")
+    return name if isinstance(name, str) and name else None
 
 
 def chat_choices(log: ChatLog) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from rag import (
     Assistant,
     CiteqaError,
     IngestReport,
+    Settings,
     SettingsError,
     StoreError,
     load_settings,
@@ -29,6 +30,11 @@ EXIT_USER_ERROR = 2
 
 def _add_store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", type=Path, help="store folder (default: .citeqa or settings)")
+    parser.add_argument(
+        "--collection",
+        metavar="NAME",
+        help="a separate set of documents in the store (default: citeqa or settings)",
+    )
 
 
 def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,13 +99,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     from eval.cli import add_eval_arguments
 
+    collections = commands.add_parser(
+        "collections", help="list the document collections in the store"
+    )
+    collections.add_argument(
+        "--store", type=Path, help="store folder (default: .citeqa or settings)"
+    )
+    collections.set_defaults(run=run_collections)
+
     evaluate = commands.add_parser("eval", help="score answers against a question set")
     add_eval_arguments(evaluate)
     return parser
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    settings = load_settings(store=args.store)
+    settings = load_settings(store=args.store, collection=args.collection)
     new = not Path(settings.store).exists()
     assistant = Assistant.open(settings=settings)
     bar = None if args.no_progress else _progress_bar()
@@ -116,13 +130,22 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_collections(args: argparse.Namespace) -> int:
+    """One line per collection: its name and how many documents it holds."""
+    assistant = Assistant.open(args.store, create=False)
+    for name in assistant.collections():
+        count = len(assistant.collection(name).documents())
+        print(f"{name}\t{count} document{'s' if count != 1 else ''}")
+    return 0
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
 def run_check(args: argparse.Namespace) -> int:
     """Exit 0 when the store is healthy (or was repaired), 1 when problems remain."""
-    assistant = Assistant.open(args.store, create=False)
+    assistant = Assistant.open(args.store, create=False, collection=args.collection)
     report = assistant.check(repair=args.repair)
     if report.healthy:
         print(f"{assistant.settings.store}: healthy ({report.summary()})")
@@ -172,12 +195,19 @@ def print_report(report: IngestReport) -> None:
 
 
 def run_ask(args: argparse.Namespace) -> int:
-    assistant = Assistant.open(args.store, create=False, **llm_overrides(args))
+    assistant = Assistant.open(
+        args.store, create=False, collection=args.collection, **llm_overrides(args)
+    )
     check_question(args.question)
     if not assistant.documents():
-        where = assistant.settings.store
+        where, name = assistant.settings.store, assistant.settings.collection
+        if name == Settings.model_fields["collection"].default:
+            raise StoreError(
+                f"the store {where} holds no documents; run 'citeqa ingest PATH --store {where}'"
+            )
         raise StoreError(
-            f"the store {where} holds no documents; run 'citeqa ingest PATH --store {where}'"
+            f"the collection {name} of store {where} holds no documents; run 'citeqa ingest "
+            f"PATH --store {where} --collection {name}' (collections: citeqa collections)"
         )
     if args.json:
         print(json.dumps(assistant.ask(args.question).to_dict(), ensure_ascii=False, indent=2))
@@ -222,7 +252,7 @@ def run_ui(args: argparse.Namespace) -> int:
     from ui.app import launch
 
     _check_port(args.host, args.port)  # before minutes of ingest and model loading
-    assistant = Assistant.open(args.store, **llm_overrides(args))
+    assistant = Assistant.open(args.store, collection=args.collection, **llm_overrides(args))
     if args.ingest:
         print_report(assistant.ingest(args.ingest, progress=_progress_bar()))
     print("Loading the models ...", file=sys.stderr, flush=True)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from rag import ABSTAIN_TEXT, Answer, Assistant, QuestionError, load_settings
+from rag import ABSTAIN_TEXT, Answer, Assistant, QuestionError, SettingsError, load_settings
 from store.embedder import HashingEmbedder
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -260,3 +260,20 @@ def test_with_a_model_the_summary_is_written_by_it_and_verified(store: Path) -> 
     assert [s.citations for s in answer.sentences] == [[1]]
     assert {c.source for c in answer.citations} == {str(CORPUS / "003_e2a401e195530229.txt")}
     check_citations(writer, answer)
+
+
+def test_collections_of_one_store_answer_apart(tmp_path: Path) -> None:
+    reports = open_assistant(tmp_path / "store")
+    reports.ingest([CORPUS / "003_e2a401e195530229.txt"])
+    notes = tmp_path / "notes.txt"
+    notes.write_text("The Zorblax bridge at Vellmark opened in 1887.\n", encoding="utf-8")
+    other = reports.collection("notes")
+    other.ingest([notes])
+    assert [d.source for d in other.documents()] == [str(notes)]
+    assert len(reports.documents()) == 1
+    assert reports.collections() == other.collections() == ["citeqa", "notes"]
+    answer = other.configure(abstain_threshold=0.0).ask("When did the Zorblax bridge open?")
+    assert {c.source for c in answer.citations} == {str(notes)}
+    assert reports.collection("citeqa") is reports
+    with pytest.raises(SettingsError, match="collection"):
+        reports.collection("no way")

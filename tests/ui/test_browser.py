@@ -481,7 +481,7 @@ def test_a_chat_survives_a_reload_and_is_kept_in_the_saved_list(page: Any, site:
     page.wait_for_function(
         "() => [...document.querySelectorAll('#citeqa-chat [data-testid=\"bot\"]')]"
         ".some(b => b.innerText.includes('Castello Road'))",
-        timeout=30_000,
+        timeout=60_000,
     )
     # Its citations came back too: a marker still opens the source.
     bot_messages(page).last.locator("a.citeqa-marker").first.click()
@@ -495,21 +495,74 @@ def test_a_chat_survives_a_reload_and_is_kept_in_the_saved_list(page: Any, site:
     page.fill("#citeqa-chat-title textarea, #citeqa-chat-title input", "Roads into Aleppo")
     page.click("#citeqa-rename-chat")
     page.wait_for_function(
-        "() => document.querySelector('#citeqa-saved input').value.startsWith('Roads into Aleppo')"
+        "() => document.querySelector('#citeqa-saved input').value.startsWith('Roads into Aleppo')",
+        timeout=60_000,
     )
 
     page.click("#citeqa-new-chat")
-    page.wait_for_function("() => !document.querySelector('#citeqa-chat [data-testid=\"bot\"]')")
+    page.wait_for_function(
+        "() => !document.querySelector('#citeqa-chat [data-testid=\"bot\"]')", timeout=60_000
+    )
     page.locator("#citeqa-saved input").click()
     page.get_by_role("option", name=re.compile("Roads into Aleppo")).click()
     page.click("#citeqa-open-chat")
     page.wait_for_function(
         "() => [...document.querySelectorAll('#citeqa-chat [data-testid=\"bot\"]')]"
-        ".some(b => b.innerText.includes('Castello Road'))"
+        ".some(b => b.innerText.includes('Castello Road'))",
+        timeout=60_000,
     )
 
     asked = expect_confirm(page, True)
     page.click("#citeqa-delete-chat")
-    page.wait_for_function("() => !document.querySelector('#citeqa-chat [data-testid=\"bot\"]')")
+    page.wait_for_function(
+        "() => !document.querySelector('#citeqa-chat [data-testid=\"bot\"]')", timeout=60_000
+    )
     assert asked.confirms == ["Delete this saved chat?"]
     assert not [c for c in site.assistant.chats.chats() if c.title == "Roads into Aleppo"]
+
+
+def test_a_new_collection_keeps_its_own_documents_and_chats(page: Any, site: Site) -> None:
+    picker = page.locator("#citeqa-collection input")
+    picker.fill("almanacs")
+    picker.press("Enter")
+    open_tab(page, "Documents")
+    page.wait_for_function(
+        "() => document.querySelector('#citeqa-docs-status textarea').value"
+        ".startsWith('Collection almanacs: 0 documents')"
+    )
+    assert "No documents yet" in page.locator("#citeqa-documents").inner_text()
+    page.set_input_files(
+        "#citeqa-upload-files input[type=file]", str(site.uploads / "vellmark_almanac.txt")
+    )
+    page.wait_for_function(
+        "() => document.querySelector('#citeqa-docs-status textarea').value.includes('1 added')",
+        timeout=60_000,
+    )
+    assert page.locator("#citeqa-documents .citeqa-doc-row").count() == 1
+    open_tab(page, "Chat")
+    answer = ask(page, "In which year did the Zorblax bridge open to traffic?")
+    assert "1887" in answer.inner_text()
+
+    picker.fill(site.assistant.settings.collection)
+    picker.press("Enter")
+    page.wait_for_function("() => !document.querySelector('#citeqa-chat [data-testid=\"bot\"]')")
+    open_tab(page, "Documents")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#citeqa-documents .citeqa-doc-row').length >= 6"
+    )
+    assert page.locator("#citeqa-documents", has_text="vellmark_almanac").count() == 0
+    assert {"almanacs", site.assistant.settings.collection} <= set(site.assistant.collections())
+
+    # The chat asked of the almanacs reopens there, with its markers working.
+    open_tab(page, "Chat")
+    page.locator("#citeqa-saved-chats").get_by_text("Saved chats").click()
+    page.locator("#citeqa-saved input").click()
+    page.get_by_role("option", name=re.compile("In which year did the Zorblax")).click()
+    page.click("#citeqa-open-chat")
+    page.wait_for_function(
+        "() => document.querySelector('#citeqa-collection input').value === 'almanacs'"
+    )
+    bot_messages(page).last.locator("a.citeqa-marker").first.click()
+    mark = page.locator("#citeqa-viewer mark#citeqa-highlight")
+    mark.wait_for(timeout=15_000)
+    assert "Zorblax" in mark.inner_text()

@@ -284,3 +284,28 @@ def test_the_ui_command_takes_auth() -> None:
     args = build_parser().parse_args(["ui", "--auth", "alice:s3cret"])
     assert args.auth == "alice:s3cret"
     assert build_parser().parse_args(["ui"]).auth is None
+
+
+@pytest.mark.slow
+def test_collections_keep_document_sets_apart(ingested: tuple[Path, Path], tmp_path: Path) -> None:
+    work, store = ingested
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "minutes.md").write_text(
+        "# Minutes\n\nThe board cut the travel budget by ten percent in May.\n", encoding="utf-8"
+    )
+    added = citeqa("ingest", notes, "--store", copy, "--collection", "notes", cwd=work)
+    assert added.returncode == 0 and "1 added" in added.stdout, added.stderr
+    listed = citeqa("collections", "--store", copy, cwd=work)
+    assert listed.stdout.splitlines() == ["citeqa\t5 documents", "notes\t1 document"]
+    budget = "By how much did the board cut the travel budget?"
+    answer = citeqa("ask", budget, "--store", copy, "--collection", "notes", "--json", cwd=work)
+    sources = {Path(c["source"]).name for c in json.loads(answer.stdout)["citations"]}
+    assert sources == {"minutes.md"}
+    road = citeqa("ask", QUESTION, "--store", copy, "--collection", "notes", "--json", cwd=work)
+    cited = {Path(c["source"]).name for c in json.loads(road.stdout)["citations"]}
+    assert not cited & {p.name for p in (work / "corpus").iterdir()}  # the reports are elsewhere
+    bad = citeqa("ask", budget, "--store", copy, "--collection", "no way", cwd=work)
+    assert bad.returncode == 2 and "collection" in assert_one_error_line(bad)
