@@ -372,11 +372,11 @@ class Assistant:
         # What a document is about, by its heading. (Biasing untitled ones towards the user's
         # description of them was tried: 0.4 and 0.5 fact recall against 0.5 and 0.5 without,
         # on the two Rhine request sets; it was left out.)
-        focus = [title_of(d) for d, _ in found]
+        focus = [title_of(d) for d in found]
         vectors = iter(self._embedder.embed([f for f in focus if f]) if any(focus) else [])
         digests = [
             Digest.of(d, self._store.document_chunks(d.source), next(vectors) if f else None)
-            for (d, _), f in zip(found, focus, strict=True)
+            for d, f in zip(found, focus, strict=True)
         ]
         if request.kind == "summary":
             return summarise(message, digests[0], self.document_text, SummaryOptions())

@@ -31,9 +31,8 @@ def find_documents(
     documents: list[StoredDocument],
     retriever: HybridRetriever,
     analyzer: Analyzer,
-) -> list[tuple[StoredDocument, str]]:
-    """The documents ``request`` is about (one for a summary, two for a comparison), each
-    with the user's description that found it ("" when the request named none).
+) -> list[StoredDocument]:
+    """The documents ``request`` is about: one for a summary, two for a comparison.
 
     Raises:
         QuestionError: the store holds too few documents, or the request does not say which
@@ -45,7 +44,7 @@ def find_documents(
     if len(documents) < wanted:
         raise QuestionError("a comparison needs two documents, and the store holds one")
     if len(documents) == wanted and len(request.subjects) < wanted:
-        return [(d, request.subjects[0] if request.subjects else "") for d in documents]
+        return documents
     if not request.subjects:
         what = "two documents to compare" if wanted == 2 else "which document to summarise"
         raise QuestionError(
@@ -53,19 +52,15 @@ def find_documents(
             f"the store holds {len(documents)} documents"
         )
     by_source = {d.source: d for d in documents}
-    chosen: list[tuple[StoredDocument, str]] = []
-    for subject in request.subjects[:wanted]:
-        taken = {d.source for d, _ in chosen}
-        best = next(
-            (s for s in _ranked(subject, documents, retriever, analyzer) if s not in taken), None
-        )
-        if best is not None:
-            chosen.append((by_source[best], subject))
-    if len(chosen) < wanted:  # one description for both ("the two reports on X")
-        subject = " ".join(request.subjects)
-        taken = {d.source for d, _ in chosen}
+    chosen: list[StoredDocument] = []
+    for subject in request.subjects[:wanted]:  # each description: its best document left
         ranked = _ranked(subject, documents, retriever, analyzer)
-        chosen += [(by_source[s], subject) for s in ranked if s not in taken][
+        best = next((s for s in ranked if by_source[s] not in chosen), None)
+        if best is not None:
+            chosen.append(by_source[best])
+    if len(chosen) < wanted:  # one description for both ("the two reports on X")
+        ranked = _ranked(" ".join(request.subjects), documents, retriever, analyzer)
+        chosen += [by_source[s] for s in ranked if by_source[s] not in chosen][
             : wanted - len(chosen)
         ]
     return chosen

@@ -292,8 +292,9 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             return messages, sources_html(None), chat, hint, known, choices(known), picked
 
         chat_outputs = [chatbot, panel, session, viewer, chat_id, saved, collection]
-        app.load(reopened, chat_id, chat_outputs, api_visibility="private")
-        open_saved.click(reopened, saved, chat_outputs, api_visibility="private")
+        # Each is followed by the Documents tab showing the collection the chat reopened in.
+        on_load = app.load(reopened, chat_id, chat_outputs, api_visibility="private")
+        on_open = open_saved.click(reopened, saved, chat_outputs, api_visibility="private")
 
         def deleted(cid: str | None, current: str) -> tuple[Any, ...]:
             if cid:
@@ -407,12 +408,13 @@ def create_app(assistant: Assistant, examples: list[str] | None = None) -> gr.Bl
             # Asked in the browser first; cancelling sends no document, and nothing goes.
             js=CONFIRM_REMOVE,
         )
-        app.load(
-            lambda name: refreshed("", name)[1:],
-            collection,
-            [table, choice],
-            api_visibility="private",
-        )
+        for reopen in (on_load, on_open):
+            reopen.then(
+                lambda name: refreshed("", name)[1:],
+                collection,
+                [table, choice],
+                api_visibility="private",
+            )
 
         def switched(name: str) -> tuple[Any, ...]:
             """Another collection: its documents, and a new chat (answers cite one collection)."""

@@ -566,3 +566,9 @@ def test_a_new_collection_keeps_its_own_documents_and_chats(page: Any, site: Sit
     mark = page.locator("#citeqa-viewer mark#citeqa-highlight")
     mark.wait_for(timeout=15_000)
     assert "Zorblax" in mark.inner_text()
+    open_tab(page, "Documents")  # and the Documents tab shows that collection
+    page.wait_for_function(
+        "() => document.querySelectorAll('#citeqa-documents .citeqa-doc-row').length === 1",
+        timeout=60_000,
+    )
+    assert "vellmark_almanac.txt" in page.locator("#citeqa-documents").inner_text()
