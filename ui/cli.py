@@ -24,6 +24,7 @@ from rag import (
 )
 from rag.assistant import check_question
 from rag.backends import BACKENDS
+from rag.extractive import quote
 
 EXIT_USER_ERROR = 2
 
@@ -244,7 +245,7 @@ def format_answer(answer: Answer) -> str:
         lines.append(f"[{c.n}] {c.source}:{c.start}-{c.end}{page}")
         if report:
             lines.append(f"    {report}")
-        lines.append(f'    "{c.quote}"')
+        lines.append(f"    {quote(c.quote)}")  # in quotation marks, not doubled ones
     return "\n".join(lines)
 
 

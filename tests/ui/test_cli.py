@@ -14,7 +14,7 @@ import pytest
 
 from rag import Assistant, SettingsError
 from tests.store.test_faults import plant_old_version
-from ui.cli import build_parser, parse_auth
+from ui.cli import build_parser, format_answer, parse_auth
 
 CITEQA = Path(sys.executable).with_name("citeqa")
 QUESTION = "Which road is used to supply food to Aleppo?"
@@ -232,7 +232,7 @@ def test_ask_plain_text(ingested: tuple[Path, Path]) -> None:
     span = marker.split()[1].rsplit(":", 1)[1]
     start, end = (int(x) for x in span.split("-"))
     quote = file_text("corpus/000_bee090b7675e03d0.txt", work)[start:end]
-    assert f'    "{quote}"' in lines
+    assert f'    "{quote}"' in lines  # wrapped once: this sentence has no marks of its own
     with pytest.raises(json.JSONDecodeError):
         json.loads(result.stdout)
 
@@ -309,3 +309,14 @@ def test_collections_keep_document_sets_apart(ingested: tuple[Path, Path], tmp_p
     assert not cited & {p.name for p in (work / "corpus").iterdir()}  # the reports are elsewhere
     bad = citeqa("ask", budget, "--store", copy, "--collection", "no way", cwd=work)
     assert bad.returncode == 2 and "collection" in assert_one_error_line(bad)
+
+
+def test_a_quote_with_marks_of_its_own_is_not_wrapped_in_more() -> None:
+    from rag import Answer, Citation
+
+    said = '"Our colleagues noted that it might be positive.'
+    cited = Citation(n=1, source="a.txt", start=0, end=len(said), quote=said, score=1.0)
+    plain = Citation(n=2, source="a.txt", start=0, end=9, quote="The road.", score=1.0)
+    text = format_answer(Answer("q", "x [1][2]", False, citations=[cited, plain]))
+    assert f"    {said}" in text.splitlines()
+    assert '    "The road."' in text.splitlines()
