@@ -375,7 +375,7 @@ class Assistant:
         focus = [title_of(d) for d in found]
         vectors = iter(self._embedder.embed([f for f in focus if f]) if any(focus) else [])
         digests = [
-            Digest.of(d, self._store.document_chunks(d.source), next(vectors) if f else None)
+            Digest.of(d, self._store.document_chunks(d), next(vectors) if f else None)
             for d, f in zip(found, focus, strict=True)
         ]
         if request.kind == "summary":

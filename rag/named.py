@@ -73,12 +73,12 @@ def _ranked(
     analyzer: Analyzer,
 ) -> list[str]:
     """Sources best matching ``subject``, best first."""
+    analysis = analyzer.analyze([subject])[0]
     passages: dict[str, list[float]] = defaultdict(list)
-    query = build_query(analyzer, subject)
-    for found in retriever.retrieve(query):
+    for found in retriever.retrieve(build_query(analyzer, subject, analysis=analysis)):
         passages[found.chunk.source].append(found.fused_score)
     text = _scaled({s: sum(sorted(v, reverse=True)[:_BEST_PASSAGES]) for s, v in passages.items()})
-    meta = _scaled(_metadata_scores(analyzer.analyze([subject])[0], documents))
+    meta = _scaled(_metadata_scores(analysis, documents))
     total = {d.source: text.get(d.source, 0.0) + meta.get(d.source, 0.0) for d in documents}
     return sorted(total, key=lambda s: (-total[s], s))
 

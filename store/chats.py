@@ -10,7 +10,6 @@ on the machine that saved them, also when the chunks live on a Chroma server.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 import uuid
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store.errors import StoreError
+from store.sqlite import open_database
 
 MAX_TITLE = 80  # characters of a chat's title
 
@@ -36,19 +35,16 @@ class ChatLog:
     """Saved chats, newest first; safe to share between the page's threads."""
 
     def __init__(self, path: Path) -> None:
-        self._path = path
         self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-            with self._db:
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute(
-                    "CREATE TABLE IF NOT EXISTS chats (id TEXT PRIMARY KEY, title TEXT NOT NULL, "
-                    "updated REAL NOT NULL, payload TEXT NOT NULL)"
-                )
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot open the saved chats at {path}: {error}") from error
+        self._db = open_database(
+            path,
+            "the saved chats",
+            [
+                "CREATE TABLE IF NOT EXISTS chats (id TEXT PRIMARY KEY, title TEXT NOT NULL, "
+                "updated REAL NOT NULL, payload TEXT NOT NULL)"
+            ],
+            wal=True,
+        )
 
     @staticmethod
     def new_id() -> str:

@@ -128,12 +128,13 @@ class ChunkStore:
         files: tuple[KeywordIndex, Journal, WriteLock],
         *,
         local: bool = True,
+        chats: Path,
     ) -> None:
         self._label, self._name, self._embed_model = label, name, embed_model
         self._connect, self._local = connect, local
         self._keywords, self._journal, self._lock = files
         self._decoded: dict[str, Chunk] = {}
-        self._chats_path: Path | None = None
+        self._chats_path = chats  # opened on first use: most processes never read chats
         self._chats: ChatLog | None = None
         self._live: dict[str, tuple[str, int]] | None = None  # path -> (generation, chunks)
         self._access = threading.RLock()  # Chroma calls vs. re-opening the client
@@ -260,16 +261,15 @@ class ChunkStore:
                 Journal(stem.with_name(stem.name + ".journal.sqlite3")),
                 WriteLock(stem.with_name(stem.name + ".lock")),
             )
-            store = cls(
+            return cls(
                 lambda: _client(location, url),
                 collection,
                 embed_model,
                 label,
                 files,
                 local=url is None,
+                chats=location / "chats.sqlite3",  # one list for all collections
             )
-            store._chats_path = location / "chats.sqlite3"  # one list for all collections
-            return store
         except StoreError:
             raise
         except Exception as error:
@@ -282,17 +282,10 @@ class ChunkStore:
         return sorted(n for n in names if n + _DOC_SUFFIX in names)
 
     @property
-    def name(self) -> str:
-        """The collection this store object reads and writes."""
-        return self._name
-
-    @property
     def chats(self) -> ChatLog:
         """The conversations saved with this store (opened on first use)."""
         with self._access:
             if self._chats is None:
-                if self._chats_path is None:
-                    raise StoreError(f"store {self._label} keeps no saved chats")
                 self._chats = ChatLog(self._chats_path)
             return self._chats
 
@@ -528,16 +521,13 @@ class ChunkStore:
             ]
         return sorted(chunks, key=lambda c: (c.source, c.ordinal))
 
-    def document_chunks(self, source: str) -> list[tuple[Chunk, list[float]]]:
-        """The live chunks of one ingested file with their vectors, in document order (what
-        a summary or a comparison of the file reads)."""
-        live = self._live_map()
-        path = next((p for p, d in self.documents().items() if source in (d.source, p)), None)
-        if path is None:
-            raise StoreError(f"{source} is not in store {self._label}")
+    def document_chunks(self, document: StoredDocument) -> list[tuple[Chunk, list[float]]]:
+        """The live chunks of an ingested file, by its record, with their vectors, in
+        document order (what a summary or a comparison of the file reads)."""
+        live = {document.path: _live_entry(document)}
         with self._access:
             result = self._chunks.get(
-                where={"path": path}, include=["documents", "metadatas", "embeddings"]
+                where={"path": document.path}, include=["documents", "metadatas", "embeddings"]
             )
         embeddings = result["embeddings"] if result["embeddings"] is not None else []
         found = [

@@ -14,12 +14,11 @@ Chroma server.
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from store.errors import StoreError
+from store.sqlite import open_database
 
 _WORD = re.compile(r"\w+")
 
@@ -30,24 +29,18 @@ class KeywordIndex:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._lock = threading.Lock()  # one connection, shared by the UI's threads
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-            with self._db:
-                self._db.execute("PRAGMA journal_mode=WAL")
-                # FTS5 finds rows by rowid only: ``ids`` maps chunk ids to those rowids.
-                self._db.execute(
-                    "CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5("
-                    "lemmas, tokenize='unicode61 remove_diacritics 0')"
-                )
-                self._db.execute(
-                    "CREATE TABLE IF NOT EXISTS ids (row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE)"
-                )
-                self._db.execute(
-                    "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks, row)"
-                )
-        except (sqlite3.Error, OSError) as error:
-            raise StoreError(f"cannot open the keyword index {path}: {error}") from error
+        # FTS5 finds rows by rowid only: ``ids`` maps chunk ids to those rowids.
+        self._db = open_database(
+            path,
+            "the keyword index",
+            [
+                "CREATE VIRTUAL TABLE IF NOT EXISTS chunks USING fts5("
+                "lemmas, tokenize='unicode61 remove_diacritics 0')",
+                "CREATE TABLE IF NOT EXISTS ids (row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE)",
+                "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks, row)",
+            ],
+            wal=True,
+        )
 
     def ids(self) -> list[str]:
         """Every indexed chunk id."""

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import fcntl
 import os
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from store.errors import StoreError
+from store.sqlite import open_database
 
 WAITING = "another ingest is writing to this store; waiting…"
 
@@ -92,12 +92,12 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        try:
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-            with self._db:
-                self._db.execute("CREATE TABLE IF NOT EXISTS pending (path TEXT PRIMARY KEY)")
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot open the write journal {path}: {error}") from error
+        self._db = open_database(
+            path,
+            "the write journal",
+            ["CREATE TABLE IF NOT EXISTS pending (path TEXT PRIMARY KEY)"],
+            wal=False,
+        )
 
     def begin(self, paths: Iterable[str]) -> None:
         with self._lock, self._db:

@@ -9,7 +9,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ import pytest
 
 from rag import Settings, supported_suffixes
 from rag.assistant import MAX_QUESTION_CHARS
+from tests.llm_servers import unused_port
 from ui.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,9 +101,7 @@ def test_the_http_api_example_runs_against_the_page(workdir: Path) -> None:
     (example,) = [b for b in blocks("python") if "gradio_client" in b]
     store = workdir / "api-store"
     assert run([str(CITEQA), "ingest", "corpus", "--store", str(store)], workdir).returncode == 0
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = unused_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     page = subprocess.Popen(
         [str(CITEQA), "ui", "--store", str(store), "--port", str(port)],
